@@ -1,13 +1,24 @@
-"""Shared fixtures. Every test gets a fresh data directory, QSettings location and keyring backend."""
+"""Shared fixtures. Every test gets a fresh data directory, settings file and keyring backend."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 
+from tests.fixtures.memory_keyring import MemoryKeyring
 from tests.fixtures.scripted_server import ScriptedServer
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ PACKAGE = Path(__file__).resolve().parents[2] / "desktop"
 # What each layer may import, of the app's own packages and of Qt.
 ALLOWED: dict[str, set[str]] = {
     "spec": {"spec"},
-    "api": {"spec", "api"},
-    "media": {"spec", "media"},
-    "services": {"spec", "api", "media", "services", "PySide6.QtCore", "PySide6.QtGui"},
-    "ui": {"spec", "api", "media", "services", "ui", "PySide6"},
+    "api": {"spec", "api", "logs"},
+    "media": {"spec", "media", "logs"},
+    "services": {"spec", "api", "media", "services", "logs", "version", "PySide6.QtCore", "PySide6.QtGui"},
+    "ui": {"spec", "api", "media", "services", "ui", "logs", "version", "PySide6"},
     # The sandbox talks to the app over sockets only: it may use the spec and the pure signing function.
     "sandbox": {"spec", "sandbox", "api.signing"},
 }

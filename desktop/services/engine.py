@@ -1,0 +1,143 @@
+"""The engine: one asyncio event loop in its own thread, where all network I/O runs (httpx, WebSockets, pollers,
+the audio pacer), so that neither waits on the GUI nor the GUI on it.
+
+GUI -> engine: `engine.submit(coro)` returns a concurrent Future. Engine -> GUI: `Bridge.call(coro, on_result,
+on_error)` runs the coroutine on the engine and calls back on the GUI thread, through a queued Qt signal of a
+QObject that lives there. Callbacks never run on the engine thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger("desktop.services.engine")
+
+T = TypeVar("T")
+
+
+class Engine:
+    """Owns the engine thread and its event loop."""
+
+    def __init__(self, name: str = "engine") -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._started = threading.Event()
+        self._stopping = False
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return self._loop
+
+    @property
+    def thread(self) -> threading.Thread:
+        return self._thread
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive() and not self._stopping
+
+    def start(self) -> Engine:
+        self._thread.start()
+        self._started.wait()
+        return self
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.call_soon(self._started.set)
+        try:
+            self._loop.run_forever()
+        finally:
+            self._loop.close()
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Schedule a coroutine on the engine; safe from any thread."""
+        if not self.running:
+            coro.close()
+            raise RuntimeError("the engine is not running")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Cancel what is running, give it `timeout` seconds to finish, stop the loop and join the thread."""
+        if not self._thread.is_alive():
+            return
+        self._stopping = True
+
+        async def shutdown() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            if tasks:
+                _, pending = await asyncio.wait(tasks, timeout=timeout)
+                for task in pending:
+                    where = "".join(f"\n  {frame.f_code.co_filename}:{frame.f_lineno}" for frame in task.get_stack())
+                    log.warning("engine task %s did not end when cancelled; it was at:%s", task.get_name(), where)
+            await self._loop.shutdown_asyncgens()
+
+        try:
+            asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(timeout + 1)
+        except (concurrent.futures.TimeoutError, RuntimeError):
+            log.warning("engine tasks did not finish within %.1f s", timeout)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout + 1)
+
+
+class Bridge(QObject):
+    """Delivers engine results to the GUI thread. Create it on the GUI thread."""
+
+    _deliver = Signal(object)
+    busy_changed = Signal(int)  # how many engine calls are running
+
+    def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.in_flight = 0
+        self._deliver.connect(self._run_on_gui_thread)
+
+    def _count(self, change: int) -> None:
+        self.in_flight += change
+        self.busy_changed.emit(self.in_flight)
+
+    @Slot(object)
+    def _run_on_gui_thread(self, callback: Callable[[], None]) -> None:
+        try:
+            callback()
+        except Exception:
+            log.exception("a GUI callback failed")
+
+    def post(self, callback: Callable[[], None]) -> None:
+        """Run `callback` on the GUI thread soon; callable from any thread."""
+        self._deliver.emit(callback)
+
+    def call(
+        self,
+        coro: Coroutine[Any, Any, T],
+        on_result: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> concurrent.futures.Future[T]:
+        """Run `coro` on the engine; call `on_result` or `on_error` on the GUI thread when it ends."""
+        future = self.engine.submit(coro)
+        self._count(+1)
+
+        def done(finished: concurrent.futures.Future[T]) -> None:
+            self.post(lambda: self._count(-1))
+            if finished.cancelled():
+                return
+            error = finished.exception()
+            if error is not None:
+                if on_error is not None:
+                    self.post(lambda: on_error(error))
+                else:
+                    log.error("engine task failed: %s", error)
+            elif on_result is not None:
+                result = finished.result()
+                self.post(lambda: on_result(result))
+
+        future.add_done_callback(done)
+        return future

@@ -1,0 +1,199 @@
+"""Settings: the profile, its addresses and credentials, the request timeout, and Test connection.
+
+The access token goes to the OS keyring (or, without one, is kept for this session only); it is never shown back
+in full and never written to the settings file.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.api import Credentials
+from desktop.services import settings as opt
+from desktop.services.connection import PROFILES, ConnectionService, ProbeResult
+from desktop.services.secrets import token_name
+from desktop.ui.style import HEALTH_COLOURS
+
+_URL_SCHEMES = ("http://", "https://")
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, connection: ConnectionService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self.connection = connection
+        self.settings = connection.settings
+        self.secrets = connection.secrets
+        self._tokens: dict[str, str] = {}  # edited, not yet saved
+        self._shown_profile = ""
+
+        layout = QVBoxLayout(self)
+        group = QGroupBox("Connection", self)
+        form = QFormLayout(group)
+        self.profile = QComboBox(group)
+        for key, label in PROFILES.items():
+            self.profile.addItem(label, key)
+        form.addRow("&Profile:", self.profile)
+        self.api_url = QLineEdit(group)
+        self.api_url.setPlaceholderText("https://your-deployment.example.com")
+        form.addRow("API &address:", self.api_url)
+        self.ws_url = QLineEdit(group)
+        self.ws_url.setPlaceholderText("wss://… (optional: derived from the API address)")
+        form.addRow("&WebSocket address:", self.ws_url)
+        self.appkey = QLineEdit(group)
+        form.addRow("App&key:", self.appkey)
+        token_row = QHBoxLayout()
+        self.token = QLineEdit(group)
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.reveal = QAction("Show", self.token)
+        self.reveal.setCheckable(True)
+        self.reveal.toggled.connect(self._toggle_reveal)
+        self.token.addAction(self.reveal, QLineEdit.ActionPosition.TrailingPosition)
+        token_row.addWidget(self.token)
+        form.addRow("Access &token:", token_row)
+        self.storage = QLabel(self.secrets.description, group)
+        self.storage.setWordWrap(True)
+        self.storage.setObjectName("pageSubtitle")
+        form.addRow("", self.storage)
+        self.timeout = QDoubleSpinBox(group)
+        self.timeout.setRange(2.0, 300.0)
+        self.timeout.setSuffix(" s")
+        self.timeout.setDecimals(0)
+        form.addRow("Request ti&meout:", self.timeout)
+        layout.addWidget(group)
+
+        test_row = QHBoxLayout()
+        self.test_button = QPushButton("Test &connection", self)
+        self.test_result = QLabel(self)
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
+        test_row.addWidget(self.test_result, 1)
+        layout.addLayout(test_row)
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet(f"color: {HEALTH_COLOURS['error']};")
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        layout.addWidget(self.buttons)
+
+        self._load()
+        self.profile.currentIndexChanged.connect(self._profile_changed)
+        self.test_button.clicked.connect(self.test_connection)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    # --- loading and editing ---
+    def _load(self) -> None:
+        current = self.connection.profile
+        self.profile.setCurrentIndex(max(0, self.profile.findData(current)))
+        self.api_url.setText(self.settings.get(opt.CUSTOM_API_URL))
+        self.ws_url.setText(self.settings.get(opt.CUSTOM_WS_URL))
+        self.timeout.setValue(self.settings.get(opt.REQUEST_TIMEOUT_S))
+        self._show_profile(current)
+
+    def selected_profile(self) -> str:
+        return str(self.profile.currentData())
+
+    def _profile_changed(self) -> None:
+        self._stash_token()
+        self._show_profile(self.selected_profile())
+        self.test_result.clear()
+
+    def _stash_token(self) -> None:
+        if self._shown_profile and self._shown_profile != "sandbox":
+            self._tokens[self._shown_profile] = self.token.text()
+
+    def _show_profile(self, profile: str) -> None:
+        self._shown_profile = profile
+        cloud = profile != "sandbox"
+        self.api_url.setEnabled(profile == "custom")
+        self.ws_url.setEnabled(profile == "custom")
+        self.appkey.setEnabled(cloud)
+        self.token.setEnabled(cloud)
+        if cloud:
+            self.appkey.setText(self.settings.get(opt.APPKEYS[profile]))
+            token = self._tokens.get(profile)
+            self.token.setText(token if token is not None else self.secrets.get(token_name(profile)))
+            self.storage.setText(self.secrets.description)
+        else:
+            self.appkey.setText("")
+            self.token.setText("")
+            self.storage.setText("The sandbox runs on this computer with its own demo credentials: nothing to enter.")
+
+    def _toggle_reveal(self, shown: bool) -> None:
+        self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.reveal.setText("Hide" if shown else "Show")
+
+    # --- checking ---
+    def problems(self) -> list[str]:
+        found = []
+        profile = self.selected_profile()
+        if profile == "custom":
+            api = self.api_url.text().strip()
+            if not api:
+                found.append("The Custom profile needs the API address.")
+            elif not api.startswith(_URL_SCHEMES):
+                found.append(f"The API address must start with http:// or https:// (got {api!r}).")
+            ws = self.ws_url.text().strip()
+            if ws and not ws.startswith(("ws://", "wss://")):
+                found.append(f"The WebSocket address must start with ws:// or wss:// (got {ws!r}).")
+        if profile != "sandbox" and any(ch.isspace() for ch in self.appkey.text().strip()):
+            found.append("The appkey cannot contain spaces.")
+        return found
+
+    def test_connection(self) -> None:
+        problems = self.problems()
+        self.problem.setText(" ".join(problems))
+        if problems:
+            return
+        self.test_button.setEnabled(False)
+        self.test_result.setText("Testing…")
+        credentials = Credentials(self.appkey.text().strip(), self.token.text().strip())
+        self.connection.test_candidate(
+            self.selected_profile(), self.api_url.text().strip(), self.ws_url.text().strip(), credentials, self._tested
+        )
+
+    def _tested(self, result: ProbeResult) -> None:
+        self.test_button.setEnabled(True)
+        colour = HEALTH_COLOURS["ok" if result.kind == "ok" else "warning" if result.ok else "error"]
+        self.test_result.setStyleSheet(f"color: {colour};")
+        self.test_result.setText(result.text)
+
+    # --- saving ---
+    def accept(self) -> None:
+        problems = self.problems()
+        if problems:
+            self.problem.setText(" ".join(problems))
+            return
+        self._stash_token()
+        profile = self.selected_profile()
+        self.settings.set(opt.PROFILE, profile)
+        self.settings.set(opt.CUSTOM_API_URL, self.api_url.text().strip())
+        self.settings.set(opt.CUSTOM_WS_URL, self.ws_url.text().strip())
+        self.settings.set(opt.REQUEST_TIMEOUT_S, float(self.timeout.value()))
+        if profile != "sandbox":
+            self.settings.set(opt.APPKEYS[profile], self.appkey.text().strip())
+        for name, token in self._tokens.items():
+            self.secrets.set(token_name(name), token.strip())
+        self.settings.sync()
+        super().accept()
