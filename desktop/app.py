@@ -1,25 +1,48 @@
-"""The composition root: builds the services, hands them to the windows, and owns the shutdown order."""
+"""The composition root: builds the services, hands them to the windows, and owns the shutdown order.
+
+Start-up shows the window first, built from UI code and settings alone; the network stack and the keyring (a quarter
+of a second of imports and backend discovery) are loaded on the engine thread afterwards, then the connection
+services are built on the GUI thread and attached to the window.
+"""
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.services import settings as opt
 from desktop.services.activity import ActivityLog, Level
-from desktop.services.connection import PROFILES, ConnectionService
-from desktop.services.engine import Bridge, Engine
-from desktop.services.secrets import SecretStore
 from desktop.services.settings import Settings
-from desktop.ui.main_window import MainWindow
+from desktop.ui.main_window import PROFILE_NAMES, MainWindow
 from desktop.ui.style import STYLESHEET
+
+if TYPE_CHECKING:
+    from desktop.services.connection import ConnectionService
+    from desktop.services.engine import Bridge, Engine
+    from desktop.services.secrets import SecretStore
 
 log = logging.getLogger("desktop.app")
 
 SHUTDOWN_TIMEOUT_S = 6.0
+HEALTH_WORDS = {
+    "connecting": "Connecting",
+    "ok": "Connected",
+    "warning": "Connected, with a warning",
+    "error": "Not connected",
+    "unknown": "Unknown",
+}
+
+
+async def _load_services(secrets: SecretStore | None) -> SecretStore:
+    """On the engine thread: import the network stack and let keyring find its backend."""
+    import desktop.services.connection  # noqa: F401 - httpx, websockets and the API client
+    from desktop.services.secrets import SecretStore
+
+    return secrets or SecretStore()
 
 
 class App:
@@ -36,29 +59,59 @@ class App:
         self.data_dir = data_dir
         self.settings = Settings(data_dir / "settings.ini")
         if profile is not None:
-            if profile not in PROFILES:
-                raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+            if profile not in PROFILE_NAMES:
+                raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILE_NAMES)}")
             self.settings.set(opt.PROFILE, profile)
-        self.secrets = secrets or SecretStore()
+        self.activity = ActivityLog()
+        qapp.setStyleSheet(STYLESHEET)
+        self.window = MainWindow(self.settings, self.activity, data_dir, log_file)
+        self._given_secrets = secrets
+        self.secrets: SecretStore | None = None
+        self.engine: Engine | None = None
+        self.bridge: Bridge | None = None
+        self.connection: ConnectionService | None = None
+        self._closed = False
+
+    @property
+    def ready(self) -> bool:
+        """Whether the services are attached to the window."""
+        return self.connection is not None
+
+    def start(self) -> None:
+        self.window.present()
+        QTimer.singleShot(0, self.start_services)
+
+    def start_services(self) -> None:
+        if self.engine is not None or self._closed:
+            return
+        from desktop.services.engine import Bridge, Engine
+
         self.engine = Engine().start()
         self.bridge = Bridge(self.engine)
-        self.activity = ActivityLog()
-        self.connection = ConnectionService(self.settings, self.secrets, self.bridge, data_dir)
+        self.bridge.call(_load_services(self._given_secrets), self._services_loaded, self._services_failed)
+
+    def _services_loaded(self, secrets: SecretStore) -> None:
+        if self._closed or self.bridge is None:
+            return
+        from desktop.services.connection import ConnectionService
+
+        self.secrets = secrets
+        self.connection = ConnectionService(self.settings, secrets, self.bridge, self.data_dir)
         self.connection.exchange.connect(self.activity.add_exchange)
         self.connection.health_changed.connect(self._health_to_activity)
-        qapp.setStyleSheet(STYLESHEET)
-        self.window = MainWindow(self.connection, self.activity, self.bridge, data_dir, log_file)
-        self._closed = False
-        if not self.secrets.persistent:
-            self.activity.add("settings", "No system keyring", self.secrets.description, "warning")
+        if not secrets.persistent:
+            self.activity.add("settings", "No system keyring", secrets.description, "warning")
+        self.window.attach(self.connection, self.bridge)
+        self.connection.reconnect()
+
+    def _services_failed(self, error: BaseException) -> None:
+        log.error("the services could not start: %s", error)
+        self.window.show_health("error", f"Avatar Studio could not start its services: {error}")
+        self.activity.add("app", "Services failed to start", str(error), "error")
 
     def _health_to_activity(self, health: str, text: str) -> None:
         level: Level = "error" if health == "error" else "warning" if health == "warning" else "info"
-        self.activity.add("connection", text, level=level)
-
-    def start(self) -> None:
-        self.window.show()
-        self.connection.reconnect()
+        self.activity.add("connection", HEALTH_WORDS.get(health, health), text, level=level)
 
     def shutdown(self) -> None:
         """Save the window, close the client and the sandbox on the engine (bounded wait), stop the engine."""
@@ -68,10 +121,14 @@ class App:
         self.window.save_state()
         self.window.hide()
         self.settings.sync()
-        if self.engine.running:
-            future = self.engine.submit(self.connection.shutdown())
+        engine = self.engine
+        if engine is None or not engine.running:
+            return
+        if self.connection is not None:
+            # The app is closing and its window is gone: waiting here, bounded, is what keeps no child behind.
+            future = engine.submit(self.connection.shutdown())
             try:
                 future.result(SHUTDOWN_TIMEOUT_S)
-            except (concurrent.futures.TimeoutError, Exception) as exc:
+            except Exception as exc:
                 log.warning("shutdown did not finish cleanly: %s", exc)
-            self.engine.stop()
+        engine.stop()

@@ -6,8 +6,9 @@ JSON and headers, and the literal values registered at run time (the access toke
 
 from __future__ import annotations
 
+import functools
 import logging
-import logging.handlers
+import os
 import re
 import threading
 from pathlib import Path
@@ -36,15 +37,20 @@ _SECRET_NAMES = (
     "txSecret",
     "password",
 )
-_NAMES = "|".join(re.escape(name) for name in sorted(_SECRET_NAMES, key=len, reverse=True))
-_PATTERNS = (
-    # key=value in query strings and COS Authorization headers
-    re.compile(rf"(?i)(?<![\w-])({_NAMES})=([^&\s\"',;]+)"),
-    # "Key": "value" in JSON, and 'Key': 'value' in Python reprs
-    re.compile(rf"""(?i)(["']({_NAMES})["']\s*:\s*)(["'])((?:\\.|(?!\3).)*)\3"""),
-    # Key: value in HTTP headers and prose
-    re.compile(rf"(?i)(?<![\w-])(({_NAMES}):[ \t]*)([^\s\"',;]+)"),
-)
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """Compiled on first use: the alternation of names costs milliseconds the window should not wait for."""
+    names = "|".join(re.escape(name) for name in sorted(_SECRET_NAMES, key=len, reverse=True))
+    return (
+        # key=value in query strings and COS Authorization headers
+        re.compile(rf"(?i)(?<![\w-])({names})=([^&\s\"',;]+)"),
+        # "Key": "value" in JSON, and 'Key': 'value' in Python reprs
+        re.compile(rf"""(?i)(["']({names})["']\s*:\s*)(["'])((?:\\.|(?!\3).)*)\3"""),
+        # Key: value in HTTP headers and prose
+        re.compile(rf"(?i)(?<![\w-])(({names}):[ \t]*)([^\s\"',;]+)"),
+    )
 
 
 class Redactor:
@@ -64,9 +70,10 @@ class Redactor:
             self._secrets.discard(secret)
 
     def __call__(self, text: str) -> str:
-        text = _PATTERNS[0].sub(lambda m: f"{m.group(1)}={MASK}", text)
-        text = _PATTERNS[1].sub(lambda m: f"{m.group(1)}{m.group(3)}{MASK}{m.group(3)}", text)
-        text = _PATTERNS[2].sub(lambda m: f"{m.group(1)}{MASK}", text)
+        query, quoted, header = _patterns()
+        text = query.sub(lambda m: f"{m.group(1)}={MASK}", text)
+        text = quoted.sub(lambda m: f"{m.group(1)}{m.group(3)}{MASK}{m.group(3)}", text)
+        text = header.sub(lambda m: f"{m.group(1)}{MASK}", text)
         with self._lock:
             secrets = sorted(self._secrets, key=len, reverse=True)
         for secret in secrets:
@@ -80,6 +87,36 @@ redact = Redactor()
 class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
+
+
+class RotatingFile(logging.FileHandler):
+    """Size-rotated log file: name.log, name.log.1 ... name.log.N. (logging.handlers would bring sockets, pickle
+    and queues into every start for one feature.)"""
+
+    def __init__(self, path: Path, max_bytes: int, backups: int) -> None:
+        super().__init__(path, encoding="utf-8", delay=True)
+        self.max_bytes = max_bytes
+        self.backups = backups
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self.stream is not None and self.stream.tell() >= self.max_bytes:
+                self._rotate()
+        except (OSError, ValueError):
+            self.handleError(record)
+        super().emit(record)
+
+    def _rotate(self) -> None:
+        stream = self.stream
+        if stream is not None:
+            stream.close()
+        self.stream = None  # the next emit reopens the file (delay=True)
+        base = self.baseFilename
+        for index in range(self.backups - 1, 0, -1):
+            if os.path.exists(f"{base}.{index}"):
+                os.replace(f"{base}.{index}", f"{base}.{index + 1}")
+        if os.path.exists(base):
+            os.replace(base, f"{base}.1")
 
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"
@@ -103,7 +140,7 @@ def setup(log_dir: Path | None, level: int = logging.INFO, console_level: int = 
         return None
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "avatar-studio.log"
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    file_handler = RotatingFile(path, max_bytes=1_000_000, backups=5)
     file_handler.setLevel(level)
     file_handler.setFormatter(formatter)
     file_handler._avatar_studio = True  # type: ignore[attr-defined]

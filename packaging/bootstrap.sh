@@ -96,3 +96,6 @@ install_python_env() {
 
 install_system_packages
 install_python_env
+# An editable install ships no bytecode, and some environments set PYTHONDONTWRITEBYTECODE: compile once so that
+# every start reads .pyc files (cheap when they are current).
+"$VENV/bin/python" -m compileall -q "$ROOT/desktop" >/dev/null

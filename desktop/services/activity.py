@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.api.transport import Exchange
 from desktop.logs import redact
+
+if TYPE_CHECKING:  # the transport pulls in httpx, which the window does not need to appear
+    from desktop.api.transport import Exchange
 
 Level = Literal["info", "warning", "error"]
 MAX_ENTRIES = 5000

@@ -43,6 +43,8 @@ PROFILES: dict[str, str] = {
     "custom": "Custom (private deployment)",
 }
 
+CLOUD_HINT = "A cloud profile can be chosen in File → Settings (Ctrl+,)."
+
 Health = Literal["unknown", "connecting", "ok", "warning", "error"]
 ProbeKind = Literal["ok", "credentials", "auth", "clock", "network", "server", "sandbox", "config"]
 
@@ -55,6 +57,10 @@ class ProbeResult:
     @property
     def ok(self) -> bool:
         return self.kind in ("ok", "clock")
+
+    @property
+    def health(self) -> Health:
+        return "ok" if self.kind == "ok" else "warning" if self.ok else "error"
 
 
 async def probe(client: Client) -> ProbeResult:
@@ -151,7 +157,7 @@ class ConnectionService(QObject):
         def done(result: ProbeResult) -> None:
             if generation != self._generation:
                 return  # a newer connect() superseded this one
-            self._set_health("ok" if result.kind == "ok" else "warning" if result.ok else "error", result.text)
+            self._set_health(result.health, result.text)
             self.client_changed.emit()
             if on_done is not None:
                 on_done(result)
@@ -170,7 +176,7 @@ class ConnectionService(QObject):
             try:
                 info = await self.sandbox.start()
             except SandboxUnavailableError as exc:
-                return ProbeResult("sandbox", f"Sandbox not available: {exc}.")
+                return ProbeResult("sandbox", f"Sandbox not available: {exc}. {CLOUD_HINT}")
             environment = custom(info.api, info.ws)
             credentials = Credentials(info.appkey, info.accesstoken)
             redact.register(info.accesstoken)

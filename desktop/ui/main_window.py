@@ -3,12 +3,10 @@ connection health and the running work. Geometry and the last page are remembere
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSize, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,14 +19,19 @@ from PySide6.QtWidgets import (
 
 from desktop.services import settings as opt
 from desktop.services.activity import ActivityLog
-from desktop.services.connection import PROFILES, ConnectionService
-from desktop.services.engine import Bridge
-from desktop.ui.about import AboutDialog
-from desktop.ui.activity_page import ActivityPage
+from desktop.services.settings import Settings
 from desktop.ui.common.health import HealthIndicator, WorkIndicator
 from desktop.ui.pages import AREA_KEYS, AREAS, PlannedPage
-from desktop.ui.settings.dialog import SettingsDialog
 from desktop.version import APP_NAME
+
+if TYPE_CHECKING:  # the window appears before these (and httpx behind them) are loaded
+    from PySide6.QtGui import QAction, QCloseEvent
+
+    from desktop.services.connection import ConnectionService
+    from desktop.services.engine import Bridge
+    from desktop.ui.activity_page import ActivityPage
+
+PROFILE_NAMES = {"sandbox": "Sandbox", "international": "International", "mainland": "Mainland", "custom": "Custom"}
 
 
 class MainWindow(QMainWindow):
@@ -36,15 +39,14 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        connection: ConnectionService,
+        settings: Settings,
         activity: ActivityLog,
-        bridge: Bridge,
         data_dir: Path,
         log_file: Path | None = None,
     ) -> None:
         super().__init__()
-        self.connection = connection
-        self.settings = connection.settings
+        self.connection: ConnectionService | None = None
+        self.settings = settings
         self.activity = activity
         self.data_dir = data_dir
         self.log_file = log_file
@@ -61,18 +63,14 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(190)
         self.navigation.setIconSize(QSize(20, 20))
         self.pages = QStackedWidget(central)
-        self.planned: dict[str, PlannedPage] = {}
+        # Pages are built the first time they are shown: only one is visible at start.
+        self._built: dict[str, QWidget] = {}
+        self._health = ("connecting", "Starting…")
         for area in AREAS:
-            item = QListWidgetItem(self.style().standardIcon(area.icon), area.title)
+            item = QListWidgetItem(area.title)
             item.setToolTip(area.subtitle)
             self.navigation.addItem(item)
-            if area.key == "activity":
-                self.activity_page = ActivityPage(activity, self.pages)
-                self.pages.addWidget(self.activity_page)
-            else:
-                page = PlannedPage(area, self.pages)
-                self.planned[area.key] = page
-                self.pages.addWidget(page)
+            self.pages.addWidget(QWidget(self.pages))
         layout.addWidget(self.navigation)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
@@ -85,50 +83,84 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.work)
         self.statusBar().addPermanentWidget(self.profile_label)
         self.health.clicked.connect(self.open_settings)
-        connection.health_changed.connect(self.show_health)
-        bridge.busy_changed.connect(self.work.set_running)
         self.settings.changed.connect(self._settings_changed)
 
-        self._build_menus()
+        # Menus are built a tick after the first show: the first QAction initialises PySide's Qt namespace
+        # (~150 enums, tens of milliseconds) and the window should not wait for that (bench/startup.py).
+        self.settings_action: QAction | None = None
+        self.test_action: QAction | None = None
         self._show_profile()
-        self.show_health(connection.health, connection.health_text)
+        self.show_health("connecting", "Starting…")
         self.restore_state()
 
+    def attach(self, connection: ConnectionService, bridge: Bridge) -> None:
+        """Connect the window to the services once they are built (after the window is on screen)."""
+        self.connection = connection
+        connection.health_changed.connect(self.show_health)
+        bridge.busy_changed.connect(self.work.set_running)
+        self._enable_connection_actions()
+        self.show_health(connection.health, connection.health_text)
+
+    def _enable_connection_actions(self) -> None:
+        for action in (self.settings_action, self.test_action):
+            if action is not None:
+                action.setEnabled(self.connection is not None)
+
     # --- menus ---
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
-
     def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self.settings_action = self._action("&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
-        if self.settings_action.shortcut().isEmpty():
-            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        file_menu.addAction(self.settings_action)
-        self.test_action = self._action("&Test connection", self.test_connection, "Ctrl+T")
-        file_menu.addAction(self.test_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("Open &data folder", self.open_data_folder))
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+        from desktop.ui.menus import build_menus
 
-        view_menu = menu.addMenu("&View")
-        self.area_actions: list[QAction] = []
-        for number, area in enumerate(AREAS, start=1):
-            action = self._action(area.title, partial(self.show_area, area.key), f"Ctrl+{number}")
-            view_menu.addAction(action)
-            self.area_actions.append(action)
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self._action(f"&About {APP_NAME}", self.open_about))
+        actions = build_menus(self)
+        self.settings_action = actions.settings
+        self.test_action = actions.test_connection
+        self.area_actions = list(actions.areas)
+        self._enable_connection_actions()
+
+    def page(self, key: str) -> QWidget:
+        """The page of an area, built on first use in place of its empty slot."""
+        if key not in self._built:
+            index = AREA_KEYS.index(key)
+            area = AREAS[index]
+            page: QWidget
+            if key == "activity":
+                from desktop.ui import activity_page
+
+                page = activity_page.ActivityPage(self.activity, self.pages)
+            else:
+                planned = PlannedPage(area, self.pages)
+                planned.show_health(*self._health)
+                page = planned
+            slot = self.pages.widget(index)
+            self.pages.insertWidget(index, page)
+            if slot is not None:
+                self.pages.removeWidget(slot)
+                slot.deleteLater()
+            self._built[key] = page
+        return self._built[key]
+
+    @property
+    def activity_page(self) -> ActivityPage:
+        return cast("ActivityPage", self.page("activity"))
+
+    @property
+    def planned(self) -> dict[str, PlannedPage]:
+        return {key: page for key, page in self._built.items() if isinstance(page, PlannedPage)}
+
+    def present(self) -> None:
+        """Show the window, say so, and finish it (menus, icons, cursors) on the next turn of the event loop."""
+        self.show()
+        if not self._shown_once:
+            self._shown_once = True
+            self.shown.emit()
+            QTimer.singleShot(0, self._finish)
+
+    def _finish(self) -> None:
+        from PySide6.QtWidgets import QStyle
+
+        self._build_menus()
+        self.health.finish()
+        for row, area in enumerate(AREAS):
+            self.navigation.item(row).setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, area.icon)))
 
     # --- navigation ---
     def show_area(self, key: str) -> None:
@@ -139,17 +171,19 @@ class MainWindow(QMainWindow):
 
     def _page_changed(self, row: int) -> None:
         if row >= 0:
+            self.page(AREA_KEYS[row])
             self.pages.setCurrentIndex(row)
             self.settings.set(opt.LAST_PAGE, AREA_KEYS[row])
 
     # --- status ---
     def show_health(self, health: str, text: str) -> None:
+        self._health = (health, text)
         self.health.show_health(health, text)
         for page in self.planned.values():
             page.show_health(health, text)
 
     def _show_profile(self) -> None:
-        self.profile_label.setText(PROFILES[self.connection.profile].split(" (")[0])
+        self.profile_label.setText(PROFILE_NAMES.get(self.settings.get(opt.PROFILE), "Sandbox"))
 
     def _settings_changed(self, key: str) -> None:
         if key == opt.PROFILE.key:
@@ -157,28 +191,36 @@ class MainWindow(QMainWindow):
 
     # --- dialogs ---
     def open_settings(self) -> None:
-        before = (self.connection.profile, self.settings.get(opt.CUSTOM_API_URL), self.settings.get(opt.CUSTOM_WS_URL))
+        if self.connection is None:
+            return
+        from desktop.ui.settings.dialog import SettingsDialog
+
+        before = self._connection_settings()
         dialog = SettingsDialog(self.connection, self)
         if dialog.exec():
-            after = (
-                self.connection.profile,
-                self.settings.get(opt.CUSTOM_API_URL),
-                self.settings.get(opt.CUSTOM_WS_URL),
-            )
-            self.activity.add("settings", "Settings saved", "profile changed" if before != after else "")
+            changed = before != self._connection_settings()
+            self.activity.add("settings", "Settings saved", "the connection changed" if changed else "")
             self.connection.reconnect()
 
     def _connection_settings(self) -> tuple[str, str, str]:
-        return self.connection.profile, self.settings.get(opt.CUSTOM_API_URL), self.settings.get(opt.CUSTOM_WS_URL)
+        profile = self.settings.get(opt.PROFILE)
+        return profile, self.settings.get(opt.CUSTOM_API_URL), self.settings.get(opt.CUSTOM_WS_URL)
 
     def test_connection(self) -> None:
+        if self.connection is None:
+            return
         self.activity.add("connection", "Testing the connection")
-        self.connection.test(lambda result: self.show_health("ok" if result.kind == "ok" else "error", result.text))
+        self.connection.test(lambda result: self.show_health(result.health, result.text))
 
     def open_about(self) -> None:
+        from desktop.ui.about import AboutDialog
+
         AboutDialog(self.data_dir, self.log_file, self).exec()
 
     def open_data_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.data_dir)))
 
     # --- state ---
@@ -196,12 +238,6 @@ class MainWindow(QMainWindow):
         self.settings.set(opt.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
         self.settings.set(opt.WINDOW_STATE, bytes(self.saveState().data()))
         self.settings.sync()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            self.shown.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

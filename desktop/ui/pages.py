@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QLabel, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
 @dataclass(frozen=True)
@@ -13,7 +13,7 @@ class Area:
     key: str
     title: str
     subtitle: str
-    icon: QStyle.StandardPixmap
+    icon: str  # a QStyle.StandardPixmap name: resolving it builds a large enum, so it waits for first paint
     plans: tuple[str, ...] = ()
 
 
@@ -22,35 +22,35 @@ AREAS: tuple[Area, ...] = (
         "assets",
         "Assets",
         "Avatars, anchors, images, timbres, actions and service quotas.",
-        QStyle.StandardPixmap.SP_DirIcon,
+        "SP_DirIcon",
         ("Browse and search avatars with their pictures", "Play timbre samples", "See quotas and hourly packages"),
     ),
     Area(
         "customize",
         "Customize",
         "Train your own avatar or clone a voice.",
-        QStyle.StandardPixmap.SP_FileDialogNewFolder,
+        "SP_FileDialogNewFolder",
         ("Check materials against the documented limits before upload", "Upload to COS", "Follow and confirm"),
     ),
     Area(
         "studio",
         "Video Studio",
         "Text to speech, avatar videos and photo-to-video.",
-        QStyle.StandardPixmap.SP_MediaPlay,
+        "SP_MediaPlay",
         ("A job queue that respects quotas", "Results and subtitles downloaded before they expire"),
     ),
     Area(
         "live",
         "Live",
         "Run live digital-human streams.",
-        QStyle.StandardPixmap.SP_ComputerIcon,
+        "SP_ComputerIcon",
         ("Create, start and close sessions", "Watch the stream", "Drive with text, audio and the microphone"),
     ),
     Area(
         "activity",
         "Activity",
         "Every request and event, newest at the bottom. Secrets are never shown.",
-        QStyle.StandardPixmap.SP_FileDialogDetailedView,
+        "SP_FileDialogDetailedView",
     ),
 )
 

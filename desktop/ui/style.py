@@ -15,6 +15,7 @@ HEALTH_COLOURS = {
 STYLESHEET = f"""
 QListWidget#navigation {{
     border: none;
+    outline: 0;
     padding: 8px 6px;
     font-size: 14px;
     background: palette(alternate-base);

@@ -19,7 +19,7 @@ from desktop.app import App
 from desktop.services import settings as opt
 from desktop.services.secrets import SERVICE
 from desktop.services.settings import Settings
-from desktop.ui.pages import AREA_KEYS
+from desktop.ui.pages import AREA_KEYS, PlannedPage
 from desktop.ui.settings.dialog import SettingsDialog
 from tests.fixtures.memory_keyring import MemoryKeyring
 from tests.fixtures.scripted_server import Reply, ScriptedServer
@@ -43,6 +43,14 @@ def make_app(qapp: QApplication, qtbot: QtBot, data_dir: Path) -> Iterator[AppFa
         app.shutdown()
 
 
+def started(qtbot: QtBot, app: App) -> App:
+    """Show the window and wait until the services are attached to it."""
+    app.start()
+    qtbot.waitExposed(app.window)
+    qtbot.waitUntil(lambda: app.ready, timeout=10000)
+    return app
+
+
 def use_custom_profile(data_dir: Path, server: ScriptedServer, keyring: MemoryKeyring, token: str = "") -> None:
     settings = Settings(data_dir / "settings.ini")
     settings.set(opt.PROFILE, "custom")
@@ -59,26 +67,30 @@ def test_the_window_opens_with_its_areas_and_says_the_sandbox_is_unavailable(
     app.start()
     qtbot.waitExposed(app.window)
     window = app.window
+    assert window.health.text.text() == "Starting…"
+    qtbot.waitUntil(lambda: app.ready, timeout=10000)
+    assert window.settings_action is not None and window.settings_action.isEnabled()
     titles = [window.navigation.item(row).text() for row in range(window.navigation.count())]
     assert titles == ["Assets", "Customize", "Video Studio", "Live", "Activity"]
     assert window.profile_label.text() == "Sandbox"
     qtbot.waitUntil(lambda: window.health.health == "error", timeout=20000)
     assert window.health.toolTip().startswith("Sandbox not available: the sandbox exited:")
-    assert "Sandbox not available" in window.planned["assets"].connection.text()
-    assert any("Sandbox not available" in entry.title for entry in app.activity.entries)
+    page = window.page("assets")
+    assert isinstance(page, PlannedPage) and "Sandbox not available" in page.connection.text()
+    assert window.health.toolTip().endswith("A cloud profile can be chosen in File → Settings (Ctrl+,).")
+    assert any("Sandbox not available" in entry.detail for entry in app.activity.entries)
 
 
 def test_keyboard_shortcuts_move_between_areas(qtbot: QtBot, make_app: AppFactory) -> None:
-    app = make_app()
-    app.start()
+    app = started(qtbot, make_app())
     window = app.window
-    qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_area() == "activity"
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_area() == "studio"
+    assert window.settings_action is not None
     assert window.settings_action.shortcut().toString() in ("Ctrl+,", "Ctrl+Comma")
 
 
@@ -99,7 +111,8 @@ def test_geometry_and_last_page_are_remembered(qtbot: QtBot, make_app: AppFactor
 def test_settings_keep_the_token_in_the_keyring_only(
     qtbot: QtBot, make_app: AppFactory, memory_keyring: MemoryKeyring, data_dir: Path
 ) -> None:
-    app = make_app()
+    app = started(qtbot, make_app())
+    assert app.connection is not None
     dialog = SettingsDialog(app.connection, app.window)
     qtbot.addWidget(dialog)
     dialog.profile.setCurrentIndex(dialog.profile.findData("international"))
@@ -115,7 +128,8 @@ def test_settings_keep_the_token_in_the_keyring_only(
 
 
 def test_settings_refuse_a_custom_profile_without_an_address(qtbot: QtBot, make_app: AppFactory) -> None:
-    app = make_app()
+    app = started(qtbot, make_app())
+    assert app.connection is not None
     dialog = SettingsDialog(app.connection, app.window)
     qtbot.addWidget(dialog)
     dialog.profile.setCurrentIndex(dialog.profile.findData("custom"))
@@ -143,7 +157,8 @@ def test_test_connection_reports_the_outcome_in_words(
     expected: str,
 ) -> None:
     scripted_server.default = ASSETS_REPLY
-    app = make_app()
+    app = started(qtbot, make_app())
+    assert app.connection is not None
     dialog = SettingsDialog(app.connection, app.window)
     qtbot.addWidget(dialog)
     dialog.profile.setCurrentIndex(dialog.profile.findData("custom"))
@@ -167,8 +182,7 @@ def test_requests_reach_the_activity_log_without_secrets(
 ) -> None:
     scripted_server.default = ASSETS_REPLY
     use_custom_profile(data_dir, scripted_server, memory_keyring)
-    app = make_app()
-    app.start()
+    app = started(qtbot, make_app())
     qtbot.waitUntil(lambda: app.window.health.health == "ok", timeout=20000)
     assert app.window.profile_label.text() == "Custom"
     requests = [e for e in app.activity.entries if e.kind == "request"]

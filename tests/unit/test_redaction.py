@@ -67,3 +67,21 @@ def test_secret_holding_objects_do_not_show_secrets_in_repr() -> None:
     assert TOKEN not in repr(Credentials("appkey1", TOKEN))
     credentials = UploadCredentials("AKID123", TMP_KEY, COS_TOKEN, 1, "http://h/p/")
     assert TMP_KEY not in repr(credentials) and COS_TOKEN not in repr(credentials)
+
+
+def test_the_log_file_rotates_by_size(tmp_path: Path) -> None:
+    handler = logs.RotatingFile(tmp_path / "app.log", max_bytes=200, backups=2)
+    handler.setFormatter(logs.RedactingFormatter("%(message)s"))
+    logger = logging.getLogger("desktop.rotation")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        for index in range(40):
+            logger.warning("line %02d with some padding to fill the file", index)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["app.log", "app.log.1", "app.log.2"]
+    assert all(p.stat().st_size < 300 for p in tmp_path.iterdir())
+    assert "line 39" in (tmp_path / "app.log").read_text(encoding="utf-8")

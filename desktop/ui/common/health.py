@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
@@ -24,7 +25,6 @@ class HealthIndicator(QWidget):
         self.text = QLabel(self)
         layout.addWidget(self.dot)
         layout.addWidget(self.text)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.health = "unknown"
         self.show_health("unknown", "Not connected yet")
 
@@ -38,8 +38,13 @@ class HealthIndicator(QWidget):
         self.setToolTip(text)
         self.setAccessibleName(f"Connection: {text}")
 
+    def finish(self) -> None:
+        """After the window is first shown: the Qt namespace (even importing the name `Qt`) builds ~150 enums,
+        tens of milliseconds the window should not wait for."""
+        self.setCursor(QtCore.Qt.CursorShape.PointingHandCursor)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
+        if event.button() == QtCore.Qt.MouseButton.LeftButton:
             self.clicked.emit()
         super().mouseReleaseEvent(event)
 

@@ -175,7 +175,7 @@ class SettingsDialog(QDialog):
 
     def _tested(self, result: ProbeResult) -> None:
         self.test_button.setEnabled(True)
-        colour = HEALTH_COLOURS["ok" if result.kind == "ok" else "warning" if result.ok else "error"]
+        colour = HEALTH_COLOURS[result.health]
         self.test_result.setStyleSheet(f"color: {colour};")
         self.test_result.setText(result.text)
 
