@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the window appears before these (and httpx behind them) are
     from desktop.services.engine import Bridge
     from desktop.ui.activity_page import ActivityPage
 
+APP_ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "io.github.avatarstudio.AvatarStudio.svg"
 PROFILE_NAMES = {"sandbox": "Sandbox", "international": "International", "mainland": "Mainland", "custom": "Custom"}
 
 
@@ -155,10 +156,13 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._finish)
 
     def _finish(self) -> None:
+        from PySide6.QtGui import QIcon
         from PySide6.QtWidgets import QStyle
 
         self._build_menus()
         self.health.finish()
+        if APP_ICON.is_file():
+            self.setWindowIcon(QIcon(str(APP_ICON)))
         for row, area in enumerate(AREAS):
             self.navigation.item(row).setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, area.icon)))
 
