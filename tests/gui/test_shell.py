@@ -51,6 +51,14 @@ def started(qtbot: QtBot, app: App) -> App:
     return app
 
 
+def settings_dialog(qtbot: QtBot, app: App, profile: str) -> SettingsDialog:
+    assert app.connection is not None
+    dialog = SettingsDialog(app.connection, app.window)
+    qtbot.addWidget(dialog)
+    dialog.profile.setCurrentIndex(dialog.profile.findData(profile))
+    return dialog
+
+
 def use_custom_profile(data_dir: Path, server: ScriptedServer, keyring: MemoryKeyring, token: str = "") -> None:
     settings = Settings(data_dir / "settings.ini")
     settings.set(opt.PROFILE, "custom")
@@ -112,10 +120,7 @@ def test_settings_keep_the_token_in_the_keyring_only(
     qtbot: QtBot, make_app: AppFactory, memory_keyring: MemoryKeyring, data_dir: Path
 ) -> None:
     app = started(qtbot, make_app())
-    assert app.connection is not None
-    dialog = SettingsDialog(app.connection, app.window)
-    qtbot.addWidget(dialog)
-    dialog.profile.setCurrentIndex(dialog.profile.findData("international"))
+    dialog = settings_dialog(qtbot, app, "international")
     dialog.appkey.setText("  my-appkey ")
     dialog.token.setText("my-secret-token")
     assert dialog.token.echoMode() == dialog.token.EchoMode.Password
@@ -129,10 +134,7 @@ def test_settings_keep_the_token_in_the_keyring_only(
 
 def test_settings_refuse_a_custom_profile_without_an_address(qtbot: QtBot, make_app: AppFactory) -> None:
     app = started(qtbot, make_app())
-    assert app.connection is not None
-    dialog = SettingsDialog(app.connection, app.window)
-    qtbot.addWidget(dialog)
-    dialog.profile.setCurrentIndex(dialog.profile.findData("custom"))
+    dialog = settings_dialog(qtbot, app, "custom")
     dialog.api_url.setText("gw.example.com")
     dialog.accept()
     assert dialog.result() == 0
@@ -141,11 +143,12 @@ def test_settings_refuse_a_custom_profile_without_an_address(qtbot: QtBot, make_
 
 
 @pytest.mark.parametrize(
-    ("token", "reachable", "expected"),
+    ("token", "reachable", "skew", "expected"),
     [
-        (None, True, "Connected to http://127.0.0.1:"),
-        ("wrong-token", True, "refused the appkey or access token (code 100005"),
-        (None, False, "Cannot reach http://127.0.0.1:"),
+        (None, True, 0.0, "Connected to http://127.0.0.1:"),
+        ("wrong-token", True, 0.0, "refused the appkey or access token (code 100005"),
+        (None, False, 0.0, "Cannot reach http://127.0.0.1:"),
+        (None, True, 600.0, "but this computer's clock is +10.0 minutes off the server's"),
     ],
 )
 def test_test_connection_reports_the_outcome_in_words(
@@ -154,14 +157,13 @@ def test_test_connection_reports_the_outcome_in_words(
     scripted_server: ScriptedServer,
     token: str | None,
     reachable: bool,
+    skew: float,
     expected: str,
 ) -> None:
     scripted_server.default = ASSETS_REPLY
+    scripted_server.skew = skew
     app = started(qtbot, make_app())
-    assert app.connection is not None
-    dialog = SettingsDialog(app.connection, app.window)
-    qtbot.addWidget(dialog)
-    dialog.profile.setCurrentIndex(dialog.profile.findData("custom"))
+    dialog = settings_dialog(qtbot, app, "custom")
     url = scripted_server.url
     if not reachable:
         scripted_server.stop()
