@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.services import qtlog
 
     qtlog.install()
-    qapp = QApplication(sys.argv[:1])
+    qapp = QApplication(["avatar-studio"])  # argv[0] names the X11 WM_CLASS
     qapp.setApplicationName(APP_NAME)
     qapp.setOrganizationName(ORGANIZATION)
     qapp.setApplicationVersion(VERSION)
