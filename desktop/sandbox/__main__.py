@@ -1,26 +1,80 @@
 """`python -m desktop.sandbox` / `avatar-studio-sandbox`: the local emulator of the platform.
 
-Not built yet (the sandbox issues come next): it says so on stderr and exits with status 3, and the app shows
-"Sandbox not available" with that reason.
+Contract (tests and tools rely on it): binds loopback only; prints ONE JSON line on stdout when ready,
+{"api", "ws", "cos", "rtmp", "appkey", "accesstoken"}; exits cleanly on SIGTERM, stopping its children.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
 import sys
+import tempfile
+from pathlib import Path
+
+from desktop.sandbox.config import DEFAULT_CATALOG_SIZE, DEMO_ACCESS_TOKEN, DEMO_APPKEY, SandboxConfig
+
+
+def parse_args(argv: list[str] | None) -> SandboxConfig:
+    parser = argparse.ArgumentParser(prog="avatar-studio-sandbox", description="Local emulator of the platform")
+    parser.add_argument("--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="API and WebSocket port (0: any free one)")
+    parser.add_argument("--cos-port", type=int, default=0, help="COS endpoint port (0: any free one)")
+    parser.add_argument("--data-dir", type=Path, help="where uploads, results and state go (default: a temp dir)")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="multiplies every simulated duration")
+    parser.add_argument("--appkey", default=DEMO_APPKEY)
+    parser.add_argument("--accesstoken", default=DEMO_ACCESS_TOKEN)
+    parser.add_argument("--catalog-size", type=int, default=DEFAULT_CATALOG_SIZE, help="how many avatars to seed")
+    parser.add_argument("--log-level", default="WARNING")
+    args = parser.parse_args(argv)
+    if args.time_scale <= 0:
+        parser.error(f"--time-scale must be positive (got {args.time_scale})")
+    logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="avatar-studio-sandbox-"))
+    return SandboxConfig(
+        host=args.host,
+        port=args.port,
+        data_dir=data_dir.expanduser().resolve(),
+        time_scale=args.time_scale,
+        appkey=args.appkey,
+        access_token=args.accesstoken,
+        catalog_size=args.catalog_size,
+        cos_port=args.cos_port,
+    )
+
+
+async def serve(config: SandboxConfig) -> None:
+    from desktop.sandbox.runtime import Sandbox
+
+    sandbox = Sandbox(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    ready = await sandbox.start()
+    print(json.dumps(ready), flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await sandbox.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="avatar-studio-sandbox", description="Local emulator of the platform")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--data-dir")
-    parser.add_argument("--time-scale", type=float, default=1.0)
-    parser.add_argument("--appkey")
-    parser.add_argument("--accesstoken")
-    parser.parse_args(argv)
-    print("the local sandbox is not part of this build yet", file=sys.stderr)
-    return 3
+    try:
+        config = parse_args(argv)
+        asyncio.run(serve(config))
+    except ValueError as exc:
+        print(f"avatar-studio-sandbox: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"avatar-studio-sandbox: cannot listen: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":

@@ -68,9 +68,7 @@ def use_custom_profile(data_dir: Path, server: ScriptedServer, keyring: MemoryKe
     keyring.store[(SERVICE, "access-token/custom")] = token or server.access_token
 
 
-def test_the_window_opens_with_its_areas_and_says_the_sandbox_is_unavailable(
-    qtbot: QtBot, make_app: AppFactory
-) -> None:
+def test_the_window_opens_and_connects_to_the_sandbox(qtbot: QtBot, make_app: AppFactory) -> None:
     app = make_app()
     app.start()
     qtbot.waitExposed(app.window)
@@ -81,11 +79,25 @@ def test_the_window_opens_with_its_areas_and_says_the_sandbox_is_unavailable(
     titles = [window.navigation.item(row).text() for row in range(window.navigation.count())]
     assert titles == ["Assets", "Customize", "Video Studio", "Live", "Activity"]
     assert window.profile_label.text() == "Sandbox"
-    qtbot.waitUntil(lambda: window.health.health == "error", timeout=20000)
-    assert window.health.toolTip().startswith("Sandbox not available: the sandbox exited:")
-    page = window.page("assets")
+    qtbot.waitUntil(lambda: window.health.health == "ok", timeout=30000)
+    assert window.health.toolTip().startswith("Connected to http://127.0.0.1:")
+    assert any(entry.title == "assets.getserviceasset" for entry in app.activity.entries)
+
+
+def test_a_sandbox_that_cannot_start_is_explained(qtbot: QtBot, make_app: AppFactory) -> None:
+    app = started(qtbot, make_app())
+    assert app.connection is not None
+    qtbot.waitUntil(lambda: app.window.health.health == "ok", timeout=30000)
+    assert app.engine is not None
+    app.engine.submit(app.connection.sandbox.stop()).result(10)  # a running sandbox would be reused
+    app.connection.sandbox.python = "/nonexistent/python3"
+    app.connection.reconnect()
+    qtbot.waitUntil(lambda: app.window.health.health == "error", timeout=20000)
+    tooltip = app.window.health.toolTip()
+    assert tooltip.startswith("Sandbox not available: the sandbox could not be started")
+    assert tooltip.endswith("A cloud profile can be chosen in File → Settings (Ctrl+,).")
+    page = app.window.page("assets")
     assert isinstance(page, PlannedPage) and "Sandbox not available" in page.connection.text()
-    assert window.health.toolTip().endswith("A cloud profile can be chosen in File → Settings (Ctrl+,).")
     assert any("Sandbox not available" in entry.detail for entry in app.activity.entries)
 
 

@@ -1,0 +1,36 @@
+"""What the cloud checks before anything else: the signed query string and its timestamp.
+
+The docs give no code for these failures (docs/api-notes.md E25): the sandbox answers 100005, Unauthorized
+operation, with a message saying which check failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from desktop.api.signing import verify
+
+TIMESTAMP_TOLERANCE_S = 300
+
+
+def authentication_error(
+    query: Mapping[str, str], appkey: str, access_token: str, now: float, need_requestid: bool = False
+) -> str | None:
+    """None when the query is signed right and on time, else why it is not."""
+    required = ("appkey", "timestamp", "signature") + (("requestid",) if need_requestid else ())
+    missing = [name for name in required if not query.get(name)]
+    if missing:
+        return f"authentication failed: the query has no {', '.join(missing)}"
+    if query["appkey"] != appkey:
+        return "authentication failed: unknown appkey"
+    signed = {key: value for key, value in query.items() if key in ("appkey", "timestamp", "requestid", "signature")}
+    if not verify(signed, access_token):
+        return "authentication failed: the signature does not match (sort the parameters, HMAC-SHA256, base64)"
+    try:
+        stamp = int(query["timestamp"])
+    except ValueError:
+        return "authentication failed: timestamp is not a number of seconds"
+    drift = now - stamp
+    if abs(drift) > TIMESTAMP_TOLERANCE_S:
+        return f"authentication failed: timestamp expired ({drift:+.0f} s from the server's clock, 300 s allowed)"
+    return None

@@ -1,0 +1,229 @@
+"""The seeded assets: anchors and avatars of every digital-human type (Appendix 3), timbres across the languages,
+emotions, genders and types of the appendices, 3D actions, and a service asset of every type (Appendix 1).
+
+Deterministic for a given size. Pictures and samples are URLs under the sandbox's own /files/ route.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+
+from desktop.spec import assets as asset_spec
+from desktop.spec.enums import EMOTIONS, LANGUAGES, SERVICE_ASSET_TYPES, VIRTUALMAN_TYPES
+
+_FIRST_NAMES = (
+    "Yani", "Misty", "Wuji", "Xiaowei", "Lena", "Kai", "Mira", "Tao", "Iris", "Omar", "Suki", "Noah", "Ava",
+    "Ren", "Lina", "Bo", "Cleo", "Dev", "Eli", "Fay",
+)  # fmt: skip
+_CLOTHES = ("Blue Suit", "Pink Skirt Suit", "Polo Shirt", "Yellow Suit", "Grey Blazer", "White Shirt")
+_POSES = ("Standing", "Sitting", "Full body standing pose", "Half body")
+_RESOLUTIONS = ("1920x1080", "1080x1920")
+_TAGS = ("Basic", "Standard", "Advanced")
+_THREE_D = ("real_man_3d", "half_realistic_3d", "cartoon_3d")
+_SMALL_SAMPLE = ("small_sample_2d", "small_sample_general_2d", "small_sample_4k_2d", "small_sample_photo_2d")
+
+# The actions the docs' getaction sample lists (3D avatars only; 2D ones have none).
+ACTIONS: tuple[tuple[str, str], ...] = (
+    ("2hands_forward1", "Both hands pointing forward 1"),
+    ("admission", "Entering the stage"),
+    ("appearance", "Exiting the stage"),
+    ("bow", "Bowing"),
+    ("waving_hand1", "Waving one hand"),
+    ("welcome", "Welcome"),
+    ("left_across_waist", "Left hand side slide"),
+    ("left_side1", "Left hand pointing to the left 1"),
+    ("right_side1", "Right hand pointing to the right 1"),
+    ("applaud", "Applauding"),
+    ("ok2", "OK gesture at the side"),
+    ("show_love3", "Finger heart"),
+    ("support", "Come on"),
+    ("turn_around", "Turning around"),
+)
+
+
+@dataclass
+class Anchor:
+    code: str
+    name: str
+    type_code: str
+    tag: str
+    gender: str  # MALE / FEMALE
+
+    @property
+    def header_path(self) -> str:
+        return f"catalog/anchor/{self.code}.png"
+
+
+@dataclass
+class Avatar:
+    key: str
+    anchor: Anchor
+    clothes: str
+    pose: str
+    resolution: str
+    origin_zoom: float
+    driver_types: tuple[str, ...]
+    expire_date: str = "2027-12-31 23:59:59"
+    video_duration_ms: int = 0
+    video_num: int = 0
+    extra_params: tuple[dict[str, object], ...] = ()
+    custom: bool = False  # added by a successful customization
+
+    @property
+    def pose_path(self) -> str:
+        return f"catalog/avatar/{self.key}/pose.png"
+
+
+@dataclass
+class Timbre:
+    key: str
+    name: str
+    description: str
+    gender: int  # 1 male, 2 female
+    timbre_type: str
+    purchase_type: str
+    languages: tuple[str, ...]
+    emotions: tuple[str, ...]
+    type_codes: tuple[str, ...]
+    driver_types: tuple[str, ...] = ("Text", "ModulatedVoice")
+    expire_date: str = "2027-12-31 23:59:59"
+    audio_duration_ms: int = 0
+    audio_num: int = 0
+    voice: str = "en"  # the espeak-ng voice that speaks it
+    sample_text: str = "Hello, I am a digital human voice from the sandbox."
+
+
+@dataclass
+class ServiceAsset:
+    service_type: str
+    detail: str
+    numbers: dict[str, int]
+    expire_date: str = "2027-12-31 23:59:59"
+
+
+@dataclass
+class Catalog:
+    anchors: list[Anchor] = field(default_factory=list)
+    avatars: list[Avatar] = field(default_factory=list)
+    timbres: list[Timbre] = field(default_factory=list)
+    service_assets: list[ServiceAsset] = field(default_factory=list)
+
+    def avatar(self, key: str) -> Avatar | None:
+        return next((a for a in self.avatars if a.key == key), None)
+
+    def anchor(self, code: str) -> Anchor | None:
+        return next((a for a in self.anchors if a.code == code), None)
+
+    def timbre(self, key: str) -> Timbre | None:
+        return next((t for t in self.timbres if t.key == key), None)
+
+    def actions_for(self, avatar: Avatar) -> tuple[tuple[str, str], ...]:
+        return ACTIONS if avatar.anchor.type_code in _THREE_D else ()
+
+    def service(self, service_type: str) -> ServiceAsset | None:
+        return next((s for s in self.service_assets if s.service_type == service_type), None)
+
+
+def _detail_for(service_type: str) -> str:
+    """The detail object that carries a service type's numbers (E29: not every type has its own)."""
+    own = f"{service_type}InfoDetail"
+    if own in asset_spec.SERVICE_ASSET_DETAILS:
+        return own
+    if service_type.endswith("Concurrency"):
+        return "UniversalConcurrencyInfoDetail"
+    if service_type.endswith("Hour"):
+        return "UniversalHourInfoDetail"
+    return "UniversalAssetInfoDetail"
+
+
+def _numbers(service_type: str, detail: str) -> dict[str, int]:
+    fields = {f.name for f in asset_spec.SERVICE_ASSET_DETAILS[detail]}
+    if "Concurrency" in fields:
+        # Five video productions per user by default (FAQ); two live sessions.
+        return {"Concurrency": 5 if "Broadcast" in service_type else 2}
+    if "OrderMilliseconds" in fields:
+        return {"OrderMilliseconds": 36_000_000, "RemainMilliseconds": 36_000_000}
+    return {"CustomizationNum": 10, "RemainNum": 10}
+
+
+def _timbres() -> list[Timbre]:
+    languages = list(LANGUAGES)
+    tc_emotions = [e for e in EMOTIONS if e.startswith("tc_")]
+    timbres: list[Timbre] = []
+    voices = {"en-US": "en-us", "en-GB": "en-gb", "zh-CN": "cmn", "ja-JP": "ja", "fr-FR": "fr", "de-DE": "de"}
+    for index in range(24):
+        female = index % 2 == 0
+        number = index // 2 + 1
+        key = f"{'female' if female else 'male'}_{number}"
+        kind = ("Boutique", "SampleBasic", "SampleFast")[index % 3]
+        spoken = ("en-US", "zh-CN", "en-GB", "ja-JP", "fr-FR", "de-DE")[index % 6]
+        multilingual = index % 4 == 0
+        langs = (spoken, *languages[index % len(languages) : index % len(languages) + 3]) if multilingual else (spoken,)
+        emotions = tuple(tc_emotions[index % 5 : index % 5 + 4]) if index % 3 == 0 else ()
+        timbres.append(
+            Timbre(
+                key=key,
+                name=f"{'Female' if female else 'Male'} voice {number}",
+                description=("Natural and graceful", "Warm and steady", "Bright and lively", "Calm narrator")[
+                    index % 4
+                ],
+                gender=2 if female else 1,
+                timbre_type=kind,
+                purchase_type="Lease",
+                languages=tuple(dict.fromkeys(langs)),
+                emotions=emotions,
+                type_codes=tuple(VIRTUALMAN_TYPES),
+                voice=voices[spoken] + ("+f3" if female else "+m3"),
+            )
+        )
+    return timbres
+
+
+def build(size: int = 32) -> Catalog:
+    """A catalog with `size` avatars spread over anchors of every digital-human type."""
+    if size < len(VIRTUALMAN_TYPES):
+        raise ValueError(f"--catalog-size must be at least {len(VIRTUALMAN_TYPES)} (one avatar per type)")
+    catalog = Catalog()
+    type_codes = list(VIRTUALMAN_TYPES)
+    anchors_needed = max(len(type_codes), size // 2)
+    names = itertools.cycle(_FIRST_NAMES)
+    for index in range(anchors_needed):
+        type_code = type_codes[index % len(type_codes)]
+        name = next(names)
+        suffix = index // len(_FIRST_NAMES)
+        code = f"{name.lower()}_{type_code}" + (f"_{suffix}" if suffix else "")
+        gender = "FEMALE" if index % 3 != 1 else "MALE"
+        catalog.anchors.append(
+            Anchor(code, name + (f" {suffix}" if suffix else ""), type_code, _TAGS[index % 3], gender)
+        )
+    for index in range(size):
+        anchor = catalog.anchors[index % len(catalog.anchors)]
+        three_d = anchor.type_code in _THREE_D
+        drivers = ("Text", "OriginalVoice", "ModulatedVoice") if anchor.type_code in _SMALL_SAMPLE else ("Text",)
+        extra: tuple[dict[str, object], ...] = ()
+        if three_d:
+            extra = (
+                {"Key": "shirtColor", "Description": "Shirt Color", "Type": 1, "Value": ["colorValue"]},
+                {"Key": "clotheColor", "Description": "Suit Color", "Type": 1, "Value": ["colorValue"]},
+            )
+        catalog.avatars.append(
+            Avatar(
+                key=hashlib.sha1(f"{anchor.code}/{index}".encode()).hexdigest()[:32],
+                anchor=anchor,
+                clothes=_CLOTHES[index % len(_CLOTHES)],
+                pose=_POSES[index % len(_POSES)],
+                resolution=_RESOLUTIONS[(index // len(catalog.anchors)) % 2],
+                origin_zoom=round(0.5 + (index % 6) * 0.1, 3),
+                driver_types=drivers,
+                video_duration_ms=(index * 37_813) % 400_000,
+                video_num=index % 20,
+                extra_params=extra,
+            )
+        )
+    catalog.timbres = _timbres()
+    for service_type in SERVICE_ASSET_TYPES:
+        detail = _detail_for(service_type)
+        catalog.service_assets.append(ServiceAsset(service_type, detail, _numbers(service_type, detail)))
+    return catalog

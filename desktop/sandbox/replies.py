@@ -1,0 +1,48 @@
+"""Answers in the documented envelope, and the error the handlers raise to produce one."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from aiohttp import web
+
+from desktop.spec.validate import Violation
+
+# Documented meanings: 100001 format, type, missing or lacking parameters; 100002 parameter value error.
+_FORMAT_KINDS = {"missing", "type", "json", "unknown"}
+
+
+class SandboxError(Exception):
+    """A documented failure: answered as Header.Code with this message."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def request_id(header: Any) -> str:
+    """The caller's Header.RequestID, or one generated, as the cloud does."""
+    if isinstance(header, dict) and isinstance(header.get("RequestID"), str) and header["RequestID"]:
+        return str(header["RequestID"])
+    return uuid.uuid4().hex
+
+
+def envelope(code: int = 0, message: str = "", rid: str = "", payload: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"Header": {"Code": code, "Message": message, "RequestID": rid or uuid.uuid4().hex}}
+    if code == 0:
+        body["Payload"] = payload if payload is not None else {}
+    return web.Response(
+        text=json.dumps(body, ensure_ascii=False),
+        content_type="application/json",
+        charset="utf-8",
+    )
+
+
+def violation_error(violations: Sequence[Violation]) -> SandboxError:
+    """The first violation decides the code; the message lists them all, naming each field and limit."""
+    code = 100001 if violations[0].kind in _FORMAT_KINDS else 100002
+    return SandboxError(code, "; ".join(str(v) for v in violations))

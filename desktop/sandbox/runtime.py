@@ -1,0 +1,83 @@
+"""Builds the sandbox from its configuration, starts its servers on loopback, and stops them."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from desktop.sandbox import catalog as catalog_module
+from desktop.sandbox import customization_handlers
+from desktop.sandbox.config import SandboxConfig, SimClock
+from desktop.sandbox.context import Context
+from desktop.sandbox.cos import CosServer
+from desktop.sandbox.faults import Faults
+from desktop.sandbox.server import ApiServer
+
+log = logging.getLogger("desktop.sandbox")
+
+
+def _check_loopback(host: str) -> None:
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise ValueError(f"the sandbox binds loopback only (127.0.0.0/8, ::1, localhost), not {host!r}")
+
+
+@dataclass
+class Sandbox:
+    config: SandboxConfig
+    ctx: Context = field(init=False)
+    api: ApiServer = field(init=False)
+    cos: CosServer = field(init=False)
+    _runners: list[web.AppRunner] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _check_loopback(self.config.host)
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.ctx = Context(
+            config=self.config,
+            clock=SimClock(self.config.time_scale),
+            catalog=catalog_module.build(self.config.catalog_size),
+            faults=Faults(),
+            files_dir=self.config.data_dir / "files",
+        )
+        self.cos = CosServer(self.ctx, self.config.data_dir / "cos")
+        self.ctx.state["cos"] = self.cos
+        self.api = ApiServer(self.ctx, {**customization_handlers.HANDLERS})
+
+    async def _serve(self, app: web.Application, port: int) -> str:
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.config.host, port)
+        await site.start()
+        self._runners.append(runner)
+        host, bound = runner.addresses[0][:2]
+        host = f"[{host}]" if ":" in host else host
+        return f"{host}:{bound}"
+
+    async def start(self) -> dict[str, Any]:
+        """Listen, and return the ready announcement."""
+        api = await self._serve(self.api.app(), self.config.port)
+        cos = await self._serve(self.cos.app(), self.config.cos_port)
+        self.ctx.api_url = f"http://{api}"
+        self.ctx.ws_url = f"ws://{api}"
+        self.ctx.cos_url = f"http://{cos}"
+        return {
+            "api": self.ctx.api_url,
+            "ws": self.ctx.ws_url,
+            "cos": self.ctx.cos_url,
+            "rtmp": None,
+            "appkey": self.config.appkey,
+            "accesstoken": self.config.access_token,
+        }
+
+    async def stop(self) -> None:
+        for runner in reversed(self._runners):
+            await runner.cleanup()
+        self._runners.clear()
