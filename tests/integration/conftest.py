@@ -1,0 +1,20 @@
+"""One sandbox process for the integration tests (time scaled down 100 times), and a fault reset after each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fixtures.sandbox import Ready, fault, sandbox_process
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ready]:
+    yield from sandbox_process(tmp_path_factory.mktemp("sandbox"), "--time-scale", "0.01")
+
+
+@pytest.fixture
+def clean_faults(sandbox: Ready) -> Iterator[Ready]:
+    yield sandbox
+    fault(sandbox, fault="clear")
