@@ -106,6 +106,9 @@ class FileStore:
 
     async def _make(self, relative: str, target: Path, labels: dict[str, str]) -> bool:
         parts = relative.split("/")
+        if parts[0] == "custom" and relative.endswith(".mp4"):  # customization demo videos (placeholders)
+            await placeholder_mp4(target, _colour(relative))
+            return True
         if parts[0] != "catalog" or len(parts) < 3:
             return False
         kind, name = parts[1], parts[-1]

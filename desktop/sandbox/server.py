@@ -15,7 +15,7 @@ import asyncio
 import ipaddress
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -35,7 +35,7 @@ Handler = Callable[[dict[str, Any], Context], Awaitable[dict[str, Any]]]
 
 
 class ApiServer:
-    def __init__(self, ctx: Context, handlers: dict[str, Handler] | None = None) -> None:
+    def __init__(self, ctx: Context, handlers: Mapping[str, Handler] | None = None) -> None:
         self.ctx = ctx
         self.handlers: dict[str, Handler] = dict(assets_handlers.HANDLERS)
         self.handlers.update(handlers or {})

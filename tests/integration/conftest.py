@@ -1,4 +1,4 @@
-"""One sandbox process for the integration tests (time scaled down 100 times), and a fault reset after each."""
+"""One sandbox process for the integration tests (time scaled down 500 times), and a fault reset after each."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.fixtures.sandbox import Ready, fault, sandbox_process
 
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ready]:
-    yield from sandbox_process(tmp_path_factory.mktemp("sandbox"), "--time-scale", "0.01")
+    yield from sandbox_process(tmp_path_factory.mktemp("sandbox"), "--time-scale", "0.002")
 
 
 @pytest.fixture
