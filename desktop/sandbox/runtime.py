@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from desktop.sandbox import catalog as catalog_module
-from desktop.sandbox import custom_tasks, customization_handlers, quality_tasks
+from desktop.sandbox import custom_tasks, customization_handlers, quality_tasks, video_tasks
 from desktop.sandbox.config import SandboxConfig, SimClock
 from desktop.sandbox.context import Context
 from desktop.sandbox.cos import CosServer
@@ -49,7 +49,12 @@ class Sandbox:
         )
         self.cos = CosServer(self.ctx, self.config.data_dir / "cos")
         self.ctx.state["cos"] = self.cos
-        handlers = {**customization_handlers.HANDLERS, **custom_tasks.HANDLERS, **quality_tasks.HANDLERS}
+        handlers = {
+            **customization_handlers.HANDLERS,
+            **custom_tasks.HANDLERS,
+            **quality_tasks.HANDLERS,
+            **video_tasks.HANDLERS,
+        }
         self.api = ApiServer(self.ctx, handlers)
 
     async def _serve(self, app: web.Application, port: int) -> str:

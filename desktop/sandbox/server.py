@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from desktop import spec
-from desktop.sandbox import assets_handlers
+from desktop.sandbox import assets_handlers, video_tasks
 from desktop.sandbox.auth import authentication_error
 from desktop.sandbox.context import Context
 from desktop.sandbox.files import FileStore
@@ -117,6 +117,8 @@ class ApiServer:
 
     async def handle_file(self, request: web.Request) -> web.StreamResponse:
         relative = request.match_info["tail"]
+        if video_tasks.expired(self.ctx, relative):
+            raise web.HTTPNotFound(text=f"{relative} has expired: results are kept for 7 days")
         path = await self.files.get(relative, self.labels())
         if path is None:
             raise web.HTTPNotFound(text=f"no such file: {relative}")

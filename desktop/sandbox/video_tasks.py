@@ -1,0 +1,407 @@
+"""Audio and video production: tts, videomake, videomakeadvanced, phototovideonotrain, and their progress.
+
+A queue over scaled time: at most `Concurrency` (BroadcastConcurrency, 5 by default) videos are MAKING at once and
+the others wait in COMMIT with ArrayCount = tasks ahead; audio production allows one task at a time and refuses
+more with 100008 (FAQ). A task's result files are made before it reports SUCCESS; its CallbackUrl gets the
+Appendix II body once, its *StorageS3Url a PUT of the result; results expire after 7 days (scaled) and then 404.
+
+PLACEHOLDER MEDIA: the audio is a tone as long as the text would take to speak, the video a plain picture with it,
+the word timestamps evenly spread. Real speech and rendered avatars come with the media part of the sandbox.
+Callbacks and uploads go to loopback addresses only: this machine reaches nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from desktop.sandbox import probe
+from desktop.sandbox.assets_handlers import find_avatar
+from desktop.sandbox.context import Context
+from desktop.sandbox.custom_tasks import local_file
+from desktop.sandbox.files import placeholder_mp4, tone_wav
+from desktop.sandbox.replies import SandboxError
+from desktop.spec import materials
+
+log = logging.getLogger("desktop.sandbox.video")
+
+RETENTION_S = 7 * 24 * 3600
+CHARS_PER_SECOND = 15.0
+TTS_RENDER_S = (2.0, 0.05)  # fixed seconds + seconds per second of audio
+VIDEO_RENDER_S = (20.0, 0.5)
+TTS_CONCURRENCY = 1
+
+
+@dataclass
+class VideoTask:
+    task_id: str
+    kind: str  # tts, video, photo
+    payload: dict[str, Any]
+    created: float
+    media_seconds: float
+    started: float | None = None
+    render_s: float = 0.0
+    failure: tuple[int, str] | None = None
+    media: str = ""  # relative /files/ path
+    subtitles: str = ""
+    ready: bool = False  # result files exist
+    reported: bool = False  # callback and uploads done
+
+    @property
+    def finish_at(self) -> float | None:
+        return None if self.started is None else self.started + self.render_s
+
+
+@dataclass
+class VideoState:
+    tasks: dict[str, VideoTask] = field(default_factory=dict)
+    queue: list[str] = field(default_factory=list)  # video task ids in submission order
+    work: set[asyncio.Task[None]] = field(default_factory=set)
+
+
+def _state(ctx: Context) -> VideoState:
+    found = ctx.state.setdefault("video", VideoState())
+    assert isinstance(found, VideoState)
+    return found
+
+
+def plain_text(ssml: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", ssml)).strip()
+
+
+_BREAK = re.compile(r"""<break\b[^>]*\btime\s*=\s*["']?(\d+(?:\.\d+)?)\s*(ms|s)["']?""", re.IGNORECASE)
+
+
+def _speech_seconds(text: str, speed: float) -> float:
+    """Speaking time of SSML: the text at the speed, plus its <break time="..."/> pauses."""
+    pauses = sum(float(n) / (1000 if unit.lower() == "ms" else 1) for n, unit in _BREAK.findall(text))
+    return max(1.0, len(plain_text(text)) / CHARS_PER_SECOND / max(speed, 0.1) + pauses)
+
+
+def _video_limit(ctx: Context) -> int:
+    service = ctx.catalog.service("BroadcastConcurrency")
+    return service.numbers.get("Concurrency", 5) if service else 5
+
+
+def _spawn(ctx: Context, coro: Any) -> None:
+    work = asyncio.create_task(coro)
+    _state(ctx).work.add(work)
+    work.add_done_callback(_state(ctx).work.discard)
+
+
+def advance(ctx: Context) -> None:
+    """Start queued videos, first in first out, each when a slot frees up (at that moment), up to now."""
+    state = _state(ctx)
+    now = ctx.clock.now()
+    limit = _video_limit(ctx)
+    tasks = [state.tasks[i] for i in state.queue if state.tasks[i].failure is None]
+    previous_start = 0.0
+    for task in tasks:
+        if task.started is not None:
+            previous_start = task.started
+            continue
+        start = max(task.created, previous_start)
+        running = sorted(o.finish_at for o in tasks if o.finish_at is not None and o.finish_at > start)
+        if len(running) >= limit:
+            start = running[len(running) - limit]  # enough of them have finished for a slot to be free
+        if start > now:
+            return
+        _begin(ctx, task, start)
+        previous_start = start
+
+
+def _begin(ctx: Context, task: VideoTask, start: float) -> None:
+    fixed, per_second = TTS_RENDER_S if task.kind == "tts" else VIDEO_RENDER_S
+    task.started = start
+    task.render_s = ctx.clock.scaled(fixed + per_second * task.media_seconds)
+    _spawn(ctx, _produce(ctx, task))
+
+
+async def _produce(ctx: Context, task: VideoTask) -> None:
+    folder = f"results/{task.task_id}"
+    target = ctx.files_dir / folder
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        if task.kind == "tts":
+            codec = str(task.payload.get("Codec", "mp3"))
+            rate = int(task.payload.get("SampleRate", 24000))
+            wav = target / "audio.wav"
+            wav.write_bytes(await asyncio.to_thread(tone_wav, task.media_seconds, 220.0, rate))
+            if codec == "mp3":
+                await _ffmpeg("-i", str(wav), "-ar", str(rate), str(target / "audio.mp3"))
+                wav.unlink()
+            task.media = f"{folder}/audio.{codec}"
+        else:
+            video_format = str(task.payload.get("VideoParam", {}).get("Format", "")).lower()
+            if "webm" in video_format:
+                await _ffmpeg(
+                    "-f", "lavfi", "-i", f"color=c=black@0.0:s=320x180:r=25:d={task.media_seconds},format=yuva420p",
+                    "-f", "lavfi", "-i", f"anullsrc=r=16000:cl=mono:d={task.media_seconds}",
+                    "-c:v", "libvpx-vp9", "-pix_fmt", "yuva420p", "-deadline", "realtime", "-c:a", "libopus",
+                    "-shortest", str(target / "video.webm"),
+                )  # fmt: skip
+                task.media = f"{folder}/video.webm"
+            else:
+                colour = "green" if "green" in video_format else "0x2f6fed"
+                await placeholder_mp4(target / "video.mp4", colour, task.media_seconds)
+                task.media = f"{folder}/video.mp4"
+            text = plain_text(str(task.payload.get("InputSsml", "")))
+            if text and task.payload.get("DriverType", "Text") == "Text":
+                (target / "subtitles.srt").write_text(_srt(text, task.media_seconds), encoding="utf-8")
+                task.subtitles = f"{folder}/subtitles.srt"
+        expiries = ctx.state.setdefault("expiry", {})
+        expires = task.created + ctx.clock.scaled(RETENTION_S)
+        for relative in (task.media, task.subtitles):
+            if relative:
+                expiries[relative] = expires
+        task.ready = True
+    except Exception as exc:
+        log.exception("production of %s failed", task.task_id)
+        task.failure = (801004, f"Task production encountered a crash: {exc}")
+
+
+async def _ffmpeg(*arguments: str) -> None:
+    process = await asyncio.create_subprocess_exec(
+        "ffmpeg", "-nostdin", "-loglevel", "error", "-y", *arguments,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(stderr.decode(errors="replace")[-300:])
+
+
+def _words(text: str) -> list[str]:
+    return text.split() or [text]
+
+
+def _timestamps(text: str, seconds: float) -> list[dict[str, Any]]:
+    """Sentences and words spread evenly over the audio; units of 0.1 microsecond (ms x 10,000)."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?;。！？；])\s*", text) if s.strip()] or [text]
+    words = [(sentence, word) for sentence in sentences for word in _words(sentence)]
+    step = seconds * 1000 / max(1, len(words))
+    result: list[dict[str, Any]] = []
+    index = 0
+    for sentence in sentences:
+        entry: dict[str, Any] = {"Sentence": sentence, "Words": []}
+        for word in _words(sentence):
+            start, end = index * step, (index + 1) * step
+            entry["Words"].append(
+                {"Word": word, "StartTimestamp": int(start * 10_000), "EndTimestamp": int(end * 10_000)}
+            )
+            index += 1
+        result.append(entry)
+    return result
+
+
+def _srt(text: str, seconds: float) -> str:
+    cues = _timestamps(text, seconds)
+
+    def stamp(units: int) -> str:
+        ms = units // 10_000
+        return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+
+    lines = []
+    for number, cue in enumerate(cues, start=1):
+        start, end = cue["Words"][0]["StartTimestamp"], cue["Words"][-1]["EndTimestamp"]
+        lines.append(f"{number}\n{stamp(start)} --> {stamp(end)}\n{cue['Sentence']}\n")
+    return "\n".join(lines)
+
+
+class ProductionError(Exception):
+    """An input the production cannot use: the task is created and ends in FAIL with this FailCode."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.failure = (code, message)
+
+
+def _audio_seconds(ctx: Context, url: str, check: Any = None) -> float:
+    path = local_file(ctx, url)
+    if path is None:
+        raise ProductionError(801010, f"InputAudioUrl: the file could not be downloaded from {url}")
+    facts = probe.ffprobe(path, url.rsplit("/", 1)[-1])
+    problems = check(facts) if check else ([] if facts.has_audio else ["The file has no audio stream"])
+    if problems:
+        raise ProductionError(801009, "InputAudioUrl: " + "; ".join(problems))
+    return facts.duration_s or 1.0
+
+
+def _submit(ctx: Context, kind: str, payload: dict[str, Any], seconds: float, failure: tuple[int, str] | None) -> str:
+    state = _state(ctx)
+    task = VideoTask(uuid.uuid4().hex, kind, dict(payload), ctx.clock.now(), seconds, failure=failure)
+    state.tasks[task.task_id] = task
+    if failure is None:
+        if kind == "tts":
+            _begin(ctx, task, task.created)
+        else:
+            state.queue.append(task.task_id)
+            advance(ctx)
+    return task.task_id
+
+
+def _media_length(ctx: Context, payload: dict[str, Any], speed: float) -> tuple[float, tuple[int, str] | None]:
+    """Seconds of media, or a production failure (FailCode, FailMessage) found while reading the inputs."""
+    driver = payload.get("DriverType") or "Text"
+    if driver == "Text":
+        return _speech_seconds(str(payload.get("InputSsml", "")), speed), None
+    try:
+        return _audio_seconds(ctx, str(payload["InputAudioUrl"])), None
+    except ProductionError as exc:
+        return 1.0, exc.failure
+
+
+async def tts(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    state = _state(ctx)
+    now = ctx.clock.now()
+    active = [t for t in state.tasks.values() if t.kind == "tts" and (t.finish_at or 0) > now]
+    if len(active) >= TTS_CONCURRENCY:
+        raise SandboxError(100008, "Quota exceeded: The number of audio production submissions exceeds the limit: 1")
+    if payload.get("VirtualmanKey"):
+        find_avatar(ctx, str(payload["VirtualmanKey"]))
+    if payload.get("TimbreKey") and ctx.catalog.timbre(str(payload["TimbreKey"])) is None:
+        raise SandboxError(100009, f"The resource does not exist: no timbre {payload['TimbreKey']!r}")
+    seconds = _speech_seconds(str(payload["InputSsml"]), float(payload["Speed"]))
+    return {"TaskId": _submit(ctx, "tts", payload, seconds, None)}
+
+
+async def videomake(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    find_avatar(ctx, str(payload["VirtualmanKey"]))
+    speed = float(payload.get("SpeechParam", {}).get("Speed", 1.0))
+    seconds, failure = _media_length(ctx, payload, speed)
+    return {"TaskId": _submit(ctx, "video", payload, seconds, failure)}
+
+
+async def photo_to_video(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    driver = payload["DriverType"]
+    speed = float(payload.get("SpeechParam", {}).get("Speed", 1.0))
+    failure: tuple[int, str] | None = None
+    photo = local_file(ctx, str(payload["RefPhotoUrl"]))
+    if photo is None:
+        failure = (801010, f"RefPhotoUrl: the file could not be downloaded from {payload['RefPhotoUrl']}")
+    else:
+        problems = materials.check_reference_photo(probe.image(photo, str(payload["RefPhotoUrl"]).rsplit("/", 1)[-1]))
+        if problems:
+            failure = (801009, "RefPhotoUrl: " + "; ".join(problems))
+    if driver == "Text":
+        seconds = _speech_seconds(str(payload.get("InputSsml", "")), speed)
+        if seconds > 60:
+            raise SandboxError(100002, f"InputSsml: the speech would last {seconds:.0f} s; at most 60 s can be made")
+    else:
+        seconds = 2.0
+        if failure is None:
+            try:
+                seconds = _audio_seconds(ctx, str(payload["InputAudioUrl"]), materials.check_photo_audio)
+            except ProductionError as exc:
+                failure = exc.failure
+    return {"TaskId": _submit(ctx, "photo", payload, seconds, failure)}
+
+
+def _status(ctx: Context, task: VideoTask) -> str:
+    if task.failure is not None:
+        return "FAIL"
+    finish = task.finish_at
+    if finish is None:
+        return "COMMIT"
+    if ctx.clock.now() >= finish and task.ready:
+        return "SUCCESS"
+    return "MAKING"
+
+
+async def get_progress(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    advance(ctx)
+    task_id = str(payload["TaskId"])
+    task = _state(ctx).tasks.get(task_id)
+    if task is None:
+        raise SandboxError(110006, f"The record does not exist: no production task {task_id!r}")
+    status = _status(ctx, task)
+    answer: dict[str, Any] = {
+        "Progress": 0, "MediaUrl": "", "SubtitlesUrl": "", "Status": status, "ArrayCount": 0,
+        "FailCode": 0, "FailMessage": "", "Duration": 0,
+    }  # fmt: skip
+    if status == "COMMIT":
+        queue = [_state(ctx).tasks[i] for i in _state(ctx).queue]
+        answer["ArrayCount"] = sum(
+            1 for t in queue if t.started is None and t.failure is None and t.created < task.created
+        )
+    elif status == "MAKING" and task.started is not None:
+        fraction = (ctx.clock.now() - task.started) / max(task.render_s, 1e-6)
+        answer["Progress"] = max(1, min(99, int(fraction * 100)))
+    elif status == "FAIL" and task.failure is not None:
+        answer["Progress"], (answer["FailCode"], answer["FailMessage"]) = -1, task.failure
+    else:
+        answer["Progress"] = 100
+        answer["MediaUrl"] = ctx.file_url(task.media)
+        answer["SubtitlesUrl"] = ctx.file_url(task.subtitles) if task.subtitles else ""
+        answer["Duration"] = int(task.media_seconds * 1000)
+        if task.kind == "tts":
+            answer["TextTimestampResult"] = _timestamps(plain_text(str(task.payload["InputSsml"])), task.media_seconds)
+    if status in ("SUCCESS", "FAIL") and not task.reported:
+        task.reported = True
+        _spawn(ctx, _report(ctx, task, answer))
+    return answer
+
+
+def _loopback_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+async def _report(ctx: Context, task: VideoTask, answer: dict[str, Any]) -> None:
+    """The callback (once, never retried) and the uploads to the caller's storage URLs."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        for field_name, relative in (
+            ("AudioStorageS3Url", task.media),
+            ("VideoStorageS3Url", task.media),
+            ("SubtitleStorageS3Url", task.subtitles),
+        ):
+            url = task.payload.get(field_name)
+            if url and relative and answer["Status"] == "SUCCESS":
+                await _send(session, "PUT", str(url), (ctx.files_dir / relative).read_bytes())
+        callback = task.payload.get("CallbackUrl")
+        if callback:
+            body = {
+                "Payload": {
+                    "Progress": answer["Progress"], "MediaUrl": answer["MediaUrl"],
+                    "SubtitlesUrl": answer["SubtitlesUrl"], "Status": answer["Status"],
+                    "FailMessage": answer["FailMessage"], "TaskId": task.task_id,
+                }
+            }  # fmt: skip
+            await _send(session, "POST", str(callback), json.dumps(body).encode(), "application/json")
+
+
+async def _send(session: aiohttp.ClientSession, method: str, url: str, data: bytes, kind: str = "") -> None:
+    if not _loopback_url(url):
+        log.warning("not sending to %s: the sandbox calls loopback addresses only", urlsplit(url).hostname)
+        return
+    try:
+        headers = {"Content-Type": kind} if kind else {}
+        async with session.request(method, url, data=data, headers=headers) as response:
+            log.info("%s %s -> %d", method, url, response.status)
+    except aiohttp.ClientError as exc:
+        log.info("%s %s failed: %s (not retried, as documented)", method, url, exc)
+
+
+def expired(ctx: Context, relative: str) -> bool:
+    expires = ctx.state.get("expiry", {}).get(relative)
+    return expires is not None and ctx.clock.now() > expires
+
+
+HANDLERS = {
+    "video.tts": tts,
+    "video.videomake": videomake,
+    "video.videomakeadvanced": videomake,
+    "video.phototovideonotrain": photo_to_video,
+    "video.getprogress": get_progress,
+}
