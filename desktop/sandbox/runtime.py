@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from desktop.sandbox import catalog as catalog_module
-from desktop.sandbox import custom_tasks, customization_handlers, quality_tasks, video_tasks
+from desktop.sandbox import custom_tasks, customization_handlers, drive, quality_tasks, sessions, video_tasks
 from desktop.sandbox.config import SandboxConfig, SimClock
 from desktop.sandbox.context import Context
 from desktop.sandbox.cos import CosServer
@@ -54,6 +54,8 @@ class Sandbox:
             **custom_tasks.HANDLERS,
             **quality_tasks.HANDLERS,
             **video_tasks.HANDLERS,
+            **sessions.HANDLERS,
+            **drive.HANDLERS,
         }
         self.api = ApiServer(self.ctx, handlers)
 

@@ -21,11 +21,12 @@ from typing import Any
 from aiohttp import web
 
 from desktop import spec
-from desktop.sandbox import assets_handlers, video_tasks
+from desktop.sandbox import assets_handlers, drive, video_tasks
 from desktop.sandbox.auth import authentication_error
 from desktop.sandbox.context import Context
 from desktop.sandbox.files import FileStore
 from desktop.sandbox.replies import SandboxError, envelope, request_id, violation_error
+from desktop.spec import drive as drive_spec
 from desktop.spec.model import Endpoint
 from desktop.spec.validate import check_request
 
@@ -58,6 +59,8 @@ class ApiServer:
         app = web.Application(client_max_size=8 * 1024 * 1024)
         for path in spec.BY_PATH:
             app.router.add_post(path, self.handle_api)
+        app["ctx"] = self.ctx
+        app.router.add_get(drive_spec.CHANNEL_PATH, drive.channel)
         app.router.add_get("/files/{tail:.+}", self.handle_file)
         app.router.add_post("/_sandbox/faults", self.handle_faults)
         app.router.add_get("/_sandbox/health", self.handle_health)
