@@ -43,6 +43,26 @@ ACTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The docs' own example identifiers, so that their samples find what they name (tests/integration/
+# test_sandbox_samples.py): anchors (code, name, type) and avatar keys (key, anchor code).
+DOC_ANCHORS = (
+    ("yani", "Yani", "real_man_2d"),
+    ("xiaowei", "Xiaowei", "real_man_3d"),
+    ("wuji_teacher_v3", "Teacher Wuji", "small_sample_2d"),
+    ("wl_pink_skirt_suit_stand", "Misty Pink Skirt Suit", "small_sample_2d"),
+)
+DOC_AVATARS = (
+    ("123", "yani"),
+    ("abddd", "yani"),
+    ("1b2c9f1c268a4edfbf6c6274da31bc5d", "wuji_teacher_v3"),
+    ("2803ca3b5ec64260a2c11e396eaac519", "xiaowei"),
+    ("963a2a7d4c734a6ca2984835d9eae765", "wuji_teacher_v3"),
+    ("6d266ff720f04df39b8e0a17553382d1", "wuji_teacher_v3"),
+    ("d7aa08da33dd4a662ad5be508c5b77cf", "wl_pink_skirt_suit_stand"),
+    ("xxxx", "wl_pink_skirt_suit_stand"),
+)
+
+
 @dataclass
 class Anchor:
     code: str
@@ -222,6 +242,13 @@ def build(size: int = 32) -> Catalog:
                 extra_params=extra,
             )
         )
+    for code, name, type_code in DOC_ANCHORS:
+        catalog.anchors.append(Anchor(code, name, type_code, "Basic", "FEMALE"))
+    for key, code in DOC_AVATARS:
+        example = catalog.anchor(code)
+        assert example is not None
+        drivers = ("Text", "OriginalVoice", "ModulatedVoice") if example.type_code in _SMALL_SAMPLE else ("Text",)
+        catalog.avatars.append(Avatar(key, example, "Pink Skirt Suit", "Standing", "1080x1920", 1.0, drivers))
     catalog.timbres = _timbres()
     for service_type in SERVICE_ASSET_TYPES:
         detail = _detail_for(service_type)
