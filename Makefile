@@ -26,6 +26,7 @@ test: lint typecheck
 
 bench: bootstrap
 	$(PY) bench/startup.py
+	$(PY) bench/sandbox_api.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
