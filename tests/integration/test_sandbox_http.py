@@ -204,3 +204,27 @@ def test_catalog_pictures_are_real_images(sandbox: Ready) -> None:
 def test_files_outside_the_store_are_not_served(sandbox: Ready) -> None:
     assert httpx.get(f"{sandbox.api}/files/catalog/nothing/here.png").status_code == 404
     assert httpx.get(f"{sandbox.api}/files/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_an_injected_delay_holds_the_answer(clean_faults: Ready) -> None:
+    fault(clean_faults, fault="delay", endpoint="assets.describetimbre", seconds=0.4)
+    started = time.monotonic()
+    answer = raw_call(clean_faults, spec.endpoint("assets.describetimbre").path, {"PageIndex": 1, "PageSize": 1})
+    assert answer["Header"]["Code"] == 0
+    assert time.monotonic() - started >= 0.4
+
+
+def test_the_catalog_size_is_configurable(tmp_path: Path) -> None:
+    ready = start_sandbox(tmp_path / "big", "--catalog-size", "400")
+    try:
+        total = 0
+        for type_code in spec.enums.VIRTUALMAN_TYPES:
+            payload = {"VirtualmanTypeCode": type_code, "PageIndex": 1, "PageSize": 1}
+            total += raw_call(ready, spec.endpoint("assets.getimagebyanchor").path, payload)["Payload"]["Total"]
+        assert total >= 400
+    finally:
+        stop_sandbox(ready)
+    too_small = subprocess.run(
+        [sys.executable, "-m", "desktop.sandbox", "--catalog-size", "3"], check=False, capture_output=True, text=True
+    )
+    assert too_small.returncode == 2 and "--catalog-size must be at least 8" in too_small.stderr

@@ -389,3 +389,34 @@ def test_downstream_messages_are_read_by_the_client_parser(live: Ready) -> None:
     assert (start.type, start.speak_status, over.speak_status) == (3, "TextStart", "TextOver")
     assert start.req_id == over.req_id and not start.failed
     assert base64.b64encode(PACKET)  # the packet helper is real PCM-sized
+
+
+def test_oversized_packets_slow_audio_and_a_dropped_channel(live: Ready) -> None:
+    async def flow() -> tuple[dict, dict, bool]:
+        async with Client(live.environment, live.credentials) as client:
+            session = await ready_session(client, driver_type=3)
+            async with await channel(live, session) as ws:
+                big = messages.send_audio(session, uuid.uuid4().hex, PACKET, 1)
+                big["Payload"]["Data"]["Audio"] = base64.b64encode(PACKET + b"\x00\x00").decode()
+                await ws.send(json.dumps(big))
+                oversized = (await until(ws, "Error"))[-1]
+                slow = uuid.uuid4().hex
+                for seq in range(1, 8):
+                    await ws.send(json.dumps(messages.send_audio(session, slow, PACKET, seq)))
+                    await asyncio.sleep(0.25)  # the pacing itself is under test: slower than real time
+                too_slow = (await until(ws, "Error", slow))[-1]
+                fault(live, fault="drop_channel", session_id=session)
+                await ws.send(json.dumps(messages.send_heartbeat(session)))
+                dropped = False
+                try:
+                    while True:
+                        await asyncio.wait_for(ws.recv(), 5)
+                except ConnectionClosed:
+                    dropped = True
+            await client.sessions.close(session)
+            return oversized, too_slow, dropped
+
+    oversized, too_slow, dropped = run(flow())
+    assert oversized["ErrorCode"] == 100002 and "at most 5120 bytes" in oversized["ErrorMessage"]
+    assert too_slow["ErrorCode"] == 110015 and "too slowly" in too_slow["ErrorMessage"]
+    assert dropped
