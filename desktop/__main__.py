@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -71,6 +72,13 @@ def main(argv: list[str] | None = None) -> int:
 
     app = App(qapp, data_dir, profile=args.profile, log_file=log_file)
     qapp.aboutToQuit.connect(app.shutdown)
+    # SIGTERM and Ctrl+C quit the normal way, so the sandbox child is stopped; Python runs signal handlers only
+    # between bytecodes, so a timer lets it look while Qt's loop runs.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: qapp.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
     if args.exit_when_shown:
 
         def report() -> None:

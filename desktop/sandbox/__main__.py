@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ctypes
 import json
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -30,7 +32,10 @@ def parse_args(argv: list[str] | None) -> SandboxConfig:
     parser.add_argument("--accesstoken", default=DEMO_ACCESS_TOKEN)
     parser.add_argument("--catalog-size", type=int, default=DEFAULT_CATALOG_SIZE, help="how many avatars to seed")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--exit-with-parent", action="store_true", help="stop when the process that started it dies")
     args = parser.parse_args(argv)
+    if args.exit_with_parent:
+        exit_with_parent()
     if args.time_scale <= 0:
         parser.error(f"--time-scale must be positive (got {args.time_scale})")
     logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
@@ -45,6 +50,18 @@ def parse_args(argv: list[str] | None) -> SandboxConfig:
         catalog_size=args.catalog_size,
         cos_port=args.cos_port,
     )
+
+
+def exit_with_parent() -> None:
+    """Linux: have the kernel send SIGTERM when the parent dies, even by SIGKILL, so no sandbox is orphaned."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        raise SystemExit(0)
 
 
 async def serve(config: SandboxConfig) -> None:

@@ -50,6 +50,7 @@ class SandboxProcess:
             return self.info
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [self.python, "-m", "desktop.sandbox", "--port", "0", "--data-dir", str(self.data_dir)]
+        command.append("--exit-with-parent")
         if self.time_scale != 1.0:
             command += ["--time-scale", str(self.time_scale)]
         # Shielded: a cancel in the middle of process creation would leave a child that asyncio may never reap;
