@@ -130,7 +130,24 @@ class ConnectionService(QObject):
         self.health, self.health_text = health, text
         self.health_changed.emit(health, text)
 
-    def environment_and_credentials(self, profile: str) -> tuple[Environment, Credentials]:
+    def load_secret(self, name: str, on_done: Callable[[str], None]) -> None:
+        """Read a keyring entry off the GUI thread (a keyring may block, e.g. while it waits to be unlocked)."""
+        self.bridge.call(asyncio.to_thread(self.secrets.get, name), on_done, lambda _error: on_done(""))
+
+    def save_secrets(self, values: dict[str, str], on_done: Callable[[], None]) -> None:
+        """Write keyring entries off the GUI thread, then call `on_done` on it."""
+
+        async def save() -> None:
+            for name, value in values.items():
+                await asyncio.to_thread(self.secrets.set, name, value)
+
+        def failed(error: BaseException) -> None:
+            log.error("saving a token failed: %s", type(error).__name__)
+            on_done()
+
+        self.bridge.call(save(), lambda _result: on_done(), failed)
+
+    def environment_and_credentials(self, profile: str, token: str) -> tuple[Environment, Credentials]:
         """For the cloud profiles (ValueError names a missing or malformed setting)."""
         if profile == "international":
             environment = INTERNATIONAL
@@ -144,7 +161,6 @@ class ConnectionService(QObject):
         else:
             raise ValueError(f"{profile} is not a cloud profile")
         appkey = self.settings.get(opt.APPKEYS[profile])
-        token = self.secrets.get(token_name(profile))
         return environment, Credentials(appkey, token)
 
     def reconnect(self, on_done: Callable[[ProbeResult], None] | None = None) -> None:
@@ -182,8 +198,9 @@ class ConnectionService(QObject):
             redact.register(info.accesstoken)
         else:
             await self.sandbox.stop()
+            token = await asyncio.to_thread(self.secrets.get, token_name(profile))
             try:
-                environment, credentials = self.environment_and_credentials(profile)
+                environment, credentials = self.environment_and_credentials(profile, token)
             except ValueError as exc:
                 return ProbeResult("config", str(exc))
             if not credentials.complete:

@@ -201,10 +201,13 @@ class MainWindow(QMainWindow):
 
         before = self._connection_settings()
         dialog = SettingsDialog(self.connection, self)
+        dialog.saved.connect(self.connection.reconnect)  # once the tokens are stored
+        dialog.saved.connect(dialog.deleteLater)
         if dialog.exec():
             changed = before != self._connection_settings()
             self.activity.add("settings", "Settings saved", "the connection changed" if changed else "")
-            self.connection.reconnect()
+        else:
+            dialog.deleteLater()
 
     def _connection_settings(self) -> tuple[str, str, str]:
         profile = self.settings.get(opt.PROFILE)

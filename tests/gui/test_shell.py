@@ -132,11 +132,15 @@ def test_settings_keep_the_token_in_the_keyring_only(
     qtbot: QtBot, make_app: AppFactory, memory_keyring: MemoryKeyring, data_dir: Path
 ) -> None:
     app = started(qtbot, make_app())
+    memory_keyring.store[(SERVICE, "access-token/international")] = "old-token"
     dialog = settings_dialog(qtbot, app, "international")
+    qtbot.waitUntil(dialog.token.isEnabled)  # read off the GUI thread
+    assert dialog.token.text() == "old-token"
     dialog.appkey.setText("  my-appkey ")
     dialog.token.setText("my-secret-token")
     assert dialog.token.echoMode() == dialog.token.EchoMode.Password
-    dialog.accept()
+    with qtbot.waitSignal(dialog.saved):
+        dialog.accept()
     assert app.settings.get(opt.PROFILE) == "international"
     assert app.settings.get(opt.APPKEY_INTERNATIONAL) == "my-appkey"
     assert memory_keyring.store[(SERVICE, "access-token/international")] == "my-secret-token"
@@ -181,6 +185,7 @@ def test_test_connection_reports_the_outcome_in_words(
         scripted_server.stop()
     dialog.api_url.setText(url)
     dialog.appkey.setText(scripted_server.appkey)
+    qtbot.waitUntil(dialog.token.isEnabled)
     dialog.token.setText(token or scripted_server.access_token)
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled() and dialog.test_result.text() != "Testing…", timeout=30000)

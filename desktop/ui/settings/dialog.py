@@ -6,7 +6,7 @@ in full and never written to the settings file.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,6 +33,8 @@ _URL_SCHEMES = ("http://", "https://")
 
 
 class SettingsDialog(QDialog):
+    saved = Signal()  # the tokens are stored (the keyring is written off the GUI thread, after OK)
+
     def __init__(self, connection: ConnectionService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -120,7 +122,7 @@ class SettingsDialog(QDialog):
         self.test_result.clear()
 
     def _stash_token(self) -> None:
-        if self._shown_profile and self._shown_profile != "sandbox":
+        if self._shown_profile and self._shown_profile != "sandbox" and self.token.isEnabled():
             self._tokens[self._shown_profile] = self.token.text()
 
     def _show_profile(self, profile: str) -> None:
@@ -132,13 +134,26 @@ class SettingsDialog(QDialog):
         self.token.setEnabled(cloud)
         if cloud:
             self.appkey.setText(self.settings.get(opt.APPKEYS[profile]))
-            token = self._tokens.get(profile)
-            self.token.setText(token if token is not None else self.secrets.get(token_name(profile)))
             self.storage.setText(self.secrets.description)
+            token = self._tokens.get(profile)
+            if token is not None:
+                self.token.setText(token)
+            else:
+                self.token.clear()
+                self.token.setEnabled(False)
+                self.token.setPlaceholderText("Loading…")
+                self.connection.load_secret(token_name(profile), lambda value: self._token_loaded(profile, value))
         else:
             self.appkey.setText("")
             self.token.setText("")
             self.storage.setText("The sandbox runs on this computer with its own demo credentials: nothing to enter.")
+
+    def _token_loaded(self, profile: str, value: str) -> None:
+        self._tokens.setdefault(profile, value)
+        if self._shown_profile == profile:
+            self.token.setText(self._tokens[profile])
+            self.token.setEnabled(True)
+            self.token.setPlaceholderText("")
 
     def _toggle_reveal(self, shown: bool) -> None:
         self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
@@ -193,7 +208,7 @@ class SettingsDialog(QDialog):
         self.settings.set(opt.REQUEST_TIMEOUT_S, float(self.timeout.value()))
         if profile != "sandbox":
             self.settings.set(opt.APPKEYS[profile], self.appkey.text().strip())
-        for name, token in self._tokens.items():
-            self.secrets.set(token_name(name), token.strip())
         self.settings.sync()
+        tokens = {token_name(name): token.strip() for name, token in self._tokens.items()}
+        self.connection.save_secrets(tokens, self.saved.emit)
         super().accept()
