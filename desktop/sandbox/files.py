@@ -60,14 +60,17 @@ def tone_wav(seconds: float = 1.5, frequency: float = 220.0, rate: int = 16000) 
     return buffer.getvalue()
 
 
-async def placeholder_mp4(path: Path, colour: str, seconds: float = 2.0, size: str = "320x180") -> None:
-    """A short H.264/AAC file of a plain picture and silence, made with ffmpeg."""
+async def placeholder_mp4(
+    path: Path, colour: str, seconds: float = 2.0, size: str = "320x180", audio: Path | None = None
+) -> None:
+    """An H.264/AAC file of a plain picture, with `audio` as its sound (silence without), made with ffmpeg."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".part.mp4")
+    sound = ["-i", str(audio)] if audio is not None else ["-f", "lavfi", "-i", f"anullsrc=r=16000:cl=mono:d={seconds}"]
     process = await asyncio.create_subprocess_exec(
         "ffmpeg", "-nostdin", "-loglevel", "error", "-y",
         "-f", "lavfi", "-i", f"color=c={colour}:s={size}:r=25:d={seconds}",
-        "-f", "lavfi", "-i", f"anullsrc=r=16000:cl=mono:d={seconds}",
+        *sound,
         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
         str(temporary),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,

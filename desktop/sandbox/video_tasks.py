@@ -19,6 +19,7 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,8 +29,9 @@ from desktop.sandbox import probe
 from desktop.sandbox.assets_handlers import find_avatar
 from desktop.sandbox.context import Context
 from desktop.sandbox.custom_tasks import local_file
-from desktop.sandbox.files import placeholder_mp4, tone_wav
+from desktop.sandbox.files import placeholder_mp4
 from desktop.sandbox.replies import SandboxError
+from desktop.sandbox.speech import Speech, synthesizer
 from desktop.spec import materials
 
 log = logging.getLogger("desktop.sandbox.video")
@@ -55,6 +57,8 @@ class VideoTask:
     subtitles: str = ""
     ready: bool = False  # result files exist
     reported: bool = False  # callback and uploads done
+    speech: Speech | None = None  # the synthesized speech of a text-driven task
+    audio_path: Path | None = None  # the driving audio of an audio-driven task
 
     @property
     def finish_at(self) -> float | None:
@@ -76,15 +80,6 @@ def _state(ctx: Context) -> VideoState:
 
 def plain_text(ssml: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", ssml)).strip()
-
-
-_BREAK = re.compile(r"""<break\b[^>]*\btime\s*=\s*["']?(\d+(?:\.\d+)?)\s*(ms|s)["']?""", re.IGNORECASE)
-
-
-def _speech_seconds(text: str, speed: float) -> float:
-    """Speaking time of SSML: the text at the speed, plus its <break time="..."/> pauses."""
-    pauses = sum(float(n) / (1000 if unit.lower() == "ms" else 1) for n, unit in _BREAK.findall(text))
-    return max(1.0, len(plain_text(text)) / CHARS_PER_SECOND / max(speed, 0.1) + pauses)
 
 
 def _video_limit(ctx: Context) -> int:
@@ -131,14 +126,14 @@ async def _produce(ctx: Context, task: VideoTask) -> None:
     target = ctx.files_dir / folder
     target.mkdir(parents=True, exist_ok=True)
     try:
+        speech_file = target / "speech.wav"
+        if task.speech is not None:
+            await asyncio.to_thread(_write_wav, speech_file, task.speech)
         if task.kind == "tts":
             codec = str(task.payload.get("Codec", "mp3"))
             rate = int(task.payload.get("SampleRate", 24000))
-            wav = target / "audio.wav"
-            wav.write_bytes(await asyncio.to_thread(tone_wav, task.media_seconds, 220.0, rate))
-            if codec == "mp3":
-                await _ffmpeg("-i", str(wav), "-ar", str(rate), str(target / "audio.mp3"))
-                wav.unlink()
+            await _ffmpeg("-i", str(speech_file), "-ar", str(rate), "-ac", "1", str(target / f"audio.{codec}"))
+            speech_file.unlink()
             task.media = f"{folder}/audio.{codec}"
         else:
             video_format = str(task.payload.get("VideoParam", {}).get("Format", "")).lower()
@@ -152,11 +147,12 @@ async def _produce(ctx: Context, task: VideoTask) -> None:
                 task.media = f"{folder}/video.webm"
             else:
                 colour = "green" if "green" in video_format else "0x2f6fed"
-                await placeholder_mp4(target / "video.mp4", colour, task.media_seconds)
+                audio = speech_file if task.speech is not None else task.audio_path
+                await placeholder_mp4(target / "video.mp4", colour, task.media_seconds, audio=audio)
                 task.media = f"{folder}/video.mp4"
-            text = plain_text(str(task.payload.get("InputSsml", "")))
-            if text and task.payload.get("DriverType", "Text") == "Text":
-                (target / "subtitles.srt").write_text(_srt(text, task.media_seconds), encoding="utf-8")
+            if task.speech is not None:
+                text = str(task.payload.get("InputSsml", ""))
+                (target / "subtitles.srt").write_text(_srt(task.speech, text), encoding="utf-8")
                 task.subtitles = f"{folder}/subtitles.srt"
         expiries = ctx.state.setdefault("expiry", {})
         expires = task.created + ctx.clock.scaled(RETENTION_S)
@@ -179,41 +175,63 @@ async def _ffmpeg(*arguments: str) -> None:
         raise RuntimeError(stderr.decode(errors="replace")[-300:])
 
 
-def _words(text: str) -> list[str]:
-    return text.split() or [text]
-
-
-def _timestamps(text: str, seconds: float) -> list[dict[str, Any]]:
-    """Sentences and words spread evenly over the audio; units of 0.1 microsecond (ms x 10,000)."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?;。！？；])\s*", text) if s.strip()] or [text]
-    words = [(sentence, word) for sentence in sentences for word in _words(sentence)]
-    step = seconds * 1000 / max(1, len(words))
-    result: list[dict[str, Any]] = []
-    index = 0
+def _sentences(speech: Speech, text: str) -> list[tuple[str, list[Any]]]:
+    """The speech's words grouped into the text's sentences, in order."""
+    sentences = [x.strip() for x in re.split(r"(?<=[.!?;。！？；])\s*", plain_text(text)) if x.strip()] or [text]
+    grouped: list[tuple[str, list[Any]]] = []
+    words = iter(speech.words)
     for sentence in sentences:
-        entry: dict[str, Any] = {"Sentence": sentence, "Words": []}
-        for word in _words(sentence):
-            start, end = index * step, (index + 1) * step
-            entry["Words"].append(
-                {"Word": word, "StartTimestamp": int(start * 10_000), "EndTimestamp": int(end * 10_000)}
-            )
-            index += 1
-        result.append(entry)
-    return result
+        count = len(re.findall(r"[\w'’-]+", sentence))
+        taken = [word for _, word in zip(range(count), words, strict=False)]
+        if taken:
+            grouped.append((sentence, taken))
+    return grouped
 
 
-def _srt(text: str, seconds: float) -> str:
-    cues = _timestamps(text, seconds)
+def _timestamps(speech: Speech, text: str) -> list[dict[str, Any]]:
+    """Sentences and their words as spoken; units of 0.1 microsecond (ms x 10,000)."""
+    return [
+        {
+            "Sentence": sentence,
+            "Words": [
+                {"Word": w.text, "StartTimestamp": int(w.start_ms * 10_000), "EndTimestamp": int(w.end_ms * 10_000)}
+                for w in words
+            ],
+        }
+        for sentence, words in _sentences(speech, text)
+    ]
 
-    def stamp(units: int) -> str:
-        ms = units // 10_000
+
+def _srt(speech: Speech, text: str = "") -> str:
+    def stamp(ms: float) -> str:
+        ms = int(ms)
         return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
 
-    lines = []
-    for number, cue in enumerate(cues, start=1):
-        start, end = cue["Words"][0]["StartTimestamp"], cue["Words"][-1]["EndTimestamp"]
-        lines.append(f"{number}\n{stamp(start)} --> {stamp(end)}\n{cue['Sentence']}\n")
-    return "\n".join(lines)
+    cues = _sentences(speech, text or " ".join(w.text for w in speech.words))
+    return "\n".join(
+        f"{number}\n{stamp(words[0].start_ms)} --> {stamp(words[-1].end_ms)}\n{sentence}\n"
+        for number, (sentence, words) in enumerate(cues, start=1)
+    )
+
+
+def _write_wav(path: Any, speech: Speech) -> None:
+    import wave
+
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(speech.rate)
+        out.writeframes(speech.pcm)
+
+
+def _voice(ctx: Context, timbre_key: str | None) -> str:
+    timbre = ctx.catalog.timbre(timbre_key) if timbre_key else None
+    return timbre.voice if timbre is not None else "en-us"
+
+
+async def _speak(ctx: Context, text: str, timbre_key: str | None, speed: float, volume: float) -> Speech:
+    """Speech for an InputSsml: the timbre's voice, Speed as a factor, Volume in dB above normal."""
+    return await asyncio.to_thread(synthesizer().say, text, _voice(ctx, timbre_key), speed, volume)
 
 
 class ProductionError(Exception):
@@ -224,7 +242,8 @@ class ProductionError(Exception):
         self.failure = (code, message)
 
 
-def _audio_seconds(ctx: Context, url: str, check: Any = None) -> float:
+def _audio_input(ctx: Context, url: str, check: Any = None) -> tuple[Path, float]:
+    """The local copy and duration of an InputAudioUrl (ProductionError when it cannot be used)."""
     path = local_file(ctx, url)
     if path is None:
         raise ProductionError(801010, f"InputAudioUrl: the file could not be downloaded from {url}")
@@ -232,15 +251,14 @@ def _audio_seconds(ctx: Context, url: str, check: Any = None) -> float:
     problems = check(facts) if check else ([] if facts.has_audio else ["The file has no audio stream"])
     if problems:
         raise ProductionError(801009, "InputAudioUrl: " + "; ".join(problems))
-    return facts.duration_s or 1.0
+    return path, facts.duration_s or 1.0
 
 
-def _submit(ctx: Context, kind: str, payload: dict[str, Any], seconds: float, failure: tuple[int, str] | None) -> str:
+def _submit(ctx: Context, task: VideoTask) -> str:
     state = _state(ctx)
-    task = VideoTask(uuid.uuid4().hex, kind, dict(payload), ctx.clock.now(), seconds, failure=failure)
     state.tasks[task.task_id] = task
-    if failure is None:
-        if kind == "tts":
+    if task.failure is None:
+        if task.kind == "tts":
             _begin(ctx, task, task.created)
         else:
             state.queue.append(task.task_id)
@@ -248,15 +266,26 @@ def _submit(ctx: Context, kind: str, payload: dict[str, Any], seconds: float, fa
     return task.task_id
 
 
-def _media_length(ctx: Context, payload: dict[str, Any], speed: float) -> tuple[float, tuple[int, str] | None]:
-    """Seconds of media, or a production failure (FailCode, FailMessage) found while reading the inputs."""
-    driver = payload.get("DriverType") or "Text"
-    if driver == "Text":
-        return _speech_seconds(str(payload.get("InputSsml", "")), speed), None
+async def _inputs(ctx: Context, task: VideoTask, check: Any = None) -> None:
+    """Speak the text, or take the audio: the task's media length, its speech or audio, or its failure."""
+    payload = task.payload
+    speech = payload.get("SpeechParam") or {}
+    if (payload.get("DriverType") or "Text") == "Text":
+        text = str(payload.get("InputSsml", ""))
+        task.speech = await _speak(ctx, text, speech.get("TimbreKey"), float(speech.get("Speed", 1.0)),
+                                   float(speech.get("Volume", 0)))  # fmt: skip
+        task.media_seconds = task.speech.duration_ms / 1000
+        return
     try:
-        return _audio_seconds(ctx, str(payload["InputAudioUrl"])), None
+        task.audio_path, task.media_seconds = await asyncio.to_thread(
+            _audio_input, ctx, str(payload["InputAudioUrl"]), check
+        )
     except ProductionError as exc:
-        return 1.0, exc.failure
+        task.failure = exc.failure
+
+
+def _new(ctx: Context, kind: str, payload: dict[str, Any]) -> VideoTask:
+    return VideoTask(uuid.uuid4().hex, kind, dict(payload), ctx.clock.now(), 1.0)
 
 
 async def tts(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -269,40 +298,35 @@ async def tts(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
         find_avatar(ctx, str(payload["VirtualmanKey"]))
     if payload.get("TimbreKey") and ctx.catalog.timbre(str(payload["TimbreKey"])) is None:
         raise SandboxError(100009, f"The resource does not exist: no timbre {payload['TimbreKey']!r}")
-    seconds = _speech_seconds(str(payload["InputSsml"]), float(payload["Speed"]))
-    return {"TaskId": _submit(ctx, "tts", payload, seconds, None)}
+    task = _new(ctx, "tts", payload)
+    task.speech = await _speak(ctx, str(payload["InputSsml"]), payload.get("TimbreKey"), float(payload["Speed"]),
+                               float(payload.get("Volume", 0)))  # fmt: skip
+    task.media_seconds = task.speech.duration_ms / 1000
+    return {"TaskId": _submit(ctx, task)}
 
 
 async def videomake(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     find_avatar(ctx, str(payload["VirtualmanKey"]))
-    speed = float(payload.get("SpeechParam", {}).get("Speed", 1.0))
-    seconds, failure = _media_length(ctx, payload, speed)
-    return {"TaskId": _submit(ctx, "video", payload, seconds, failure)}
+    task = _new(ctx, "video", payload)
+    await _inputs(ctx, task)
+    return {"TaskId": _submit(ctx, task)}
 
 
 async def photo_to_video(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    driver = payload["DriverType"]
-    speed = float(payload.get("SpeechParam", {}).get("Speed", 1.0))
-    failure: tuple[int, str] | None = None
+    task = _new(ctx, "photo", payload)
     photo = local_file(ctx, str(payload["RefPhotoUrl"]))
     if photo is None:
-        failure = (801010, f"RefPhotoUrl: the file could not be downloaded from {payload['RefPhotoUrl']}")
+        task.failure = (801010, f"RefPhotoUrl: the file could not be downloaded from {payload['RefPhotoUrl']}")
     else:
-        problems = materials.check_reference_photo(probe.image(photo, str(payload["RefPhotoUrl"]).rsplit("/", 1)[-1]))
-        if problems:
-            failure = (801009, "RefPhotoUrl: " + "; ".join(problems))
-    if driver == "Text":
-        seconds = _speech_seconds(str(payload.get("InputSsml", "")), speed)
-        if seconds > 60:
-            raise SandboxError(100002, f"InputSsml: the speech would last {seconds:.0f} s; at most 60 s can be made")
-    else:
-        seconds = 2.0
-        if failure is None:
-            try:
-                seconds = _audio_seconds(ctx, str(payload["InputAudioUrl"]), materials.check_photo_audio)
-            except ProductionError as exc:
-                failure = exc.failure
-    return {"TaskId": _submit(ctx, "photo", payload, seconds, failure)}
+        facts = await asyncio.to_thread(probe.image, photo, str(payload["RefPhotoUrl"]).rsplit("/", 1)[-1])
+        if problems := materials.check_reference_photo(facts):
+            task.failure = (801009, "RefPhotoUrl: " + "; ".join(problems))
+    if task.failure is None or payload["DriverType"] == "Text":
+        await _inputs(ctx, task, materials.check_photo_audio)
+    if payload["DriverType"] == "Text" and task.media_seconds > 60:
+        seconds = task.media_seconds
+        raise SandboxError(100002, f"InputSsml: the speech would last {seconds:.0f} s; at most 60 s can be made")
+    return {"TaskId": _submit(ctx, task)}
 
 
 def _status(ctx: Context, task: VideoTask) -> str:
@@ -343,7 +367,8 @@ async def get_progress(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
         answer["SubtitlesUrl"] = ctx.file_url(task.subtitles) if task.subtitles else ""
         answer["Duration"] = int(task.media_seconds * 1000)
         if task.kind == "tts":
-            answer["TextTimestampResult"] = _timestamps(plain_text(str(task.payload["InputSsml"])), task.media_seconds)
+            assert task.speech is not None
+            answer["TextTimestampResult"] = _timestamps(task.speech, str(task.payload["InputSsml"]))
     if status in ("SUCCESS", "FAIL") and not task.reported:
         task.reported = True
         _spawn(ctx, _report(ctx, task, answer))

@@ -76,8 +76,14 @@ def test_tts_makes_audio_with_word_timestamps(sandbox: Ready, tmp_path: Path) ->
     assert info["streams"][0]["codec_name"].startswith("pcm") and info["streams"][0]["sample_rate"] == "24000"
     assert abs(float(info["format"]["duration"]) * 1000 - done.duration_ms) < 50
     words = [word for sentence in done.sentences for word in sentence.words]
-    assert words[0].word == "Hello," and words[-1].end_ms == pytest.approx(done.duration_ms, abs=5)
+    assert [w.word for w in words[:4]] == ["Hello", "I", "am", "the"]
+    assert done.duration_ms - 400 <= words[-1].end_ms <= done.duration_ms + 5  # speech, then a short tail
     assert all(a.end_ms <= b.start_ms + 0.01 for a, b in itertools.pairwise(words))
+    assert done.sentences[0].text == "Hello, I am the virtual anchor of the sandbox."
+    samples = subprocess.run(["ffmpeg", "-v", "error", "-i", str(tmp_path / "tts.wav"), "-f", "s16le", "-"],
+                             check=True, capture_output=True).stdout  # fmt: skip
+    loudness = max(abs(int.from_bytes(samples[i : i + 2], "little", signed=True)) for i in range(0, len(samples), 200))
+    assert loudness > 3000  # real speech, not silence
 
 
 def test_audio_production_runs_one_task_at_a_time(tmp_path: Path) -> None:
@@ -114,6 +120,11 @@ def test_a_text_video_has_subtitles_and_its_format(sandbox: Ready, tmp_path: Pat
     assert streams == {"video": "h264", "audio": "aac"}
     subtitles = httpx.get(mp4.subtitles_url).text
     assert subtitles.startswith("1\n00:00:00,000 --> ") and "Hello, I am the virtual anchor" in subtitles
+    last_end = subtitles.strip().splitlines()[-2].split(" --> ")[1]
+    hours, minutes, rest = last_end.split(":")
+    end_s = int(hours) * 3600 + int(minutes) * 60 + float(rest.replace(",", "."))
+    audio = next(st for st in probe(mp4.media_url, tmp_path, "a.mp4")["streams"] if st["codec_type"] == "audio")
+    assert abs(float(audio["duration"]) - end_s) < 0.5  # the subtitles follow the speech
     assert webm.media_url.endswith(".webm")
     assert probe(webm.media_url, tmp_path, "v.webm")["streams"][0]["codec_name"] == "vp9"
 
