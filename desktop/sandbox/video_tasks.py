@@ -5,8 +5,7 @@ the others wait in COMMIT with ArrayCount = tasks ahead; audio production allows
 more with 100008 (FAQ). A task's result files are made before it reports SUCCESS; its CallbackUrl gets the
 Appendix II body once, its *StorageS3Url a PUT of the result; results expire after 7 days (scaled) and then 404.
 
-PLACEHOLDER MEDIA: the audio is a tone as long as the text would take to speak, the video a plain picture with it,
-the word timestamps evenly spread. Real speech and rendered avatars come with the media part of the sandbox.
+Media is real: speech from espeak-ng (speech.py) with its word timings, and the avatar speaking it (render.py).
 Callbacks and uploads go to loopback addresses only: this machine reaches nothing else.
 """
 
@@ -24,12 +23,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+from PIL import Image
 
 from desktop.sandbox import probe
 from desktop.sandbox.assets_handlers import find_avatar
 from desktop.sandbox.context import Context
 from desktop.sandbox.custom_tasks import local_file
-from desktop.sandbox.files import placeholder_mp4
+from desktop.sandbox.files import portrait_png
+from desktop.sandbox.render import render_video
 from desktop.sandbox.replies import SandboxError
 from desktop.sandbox.speech import Speech, synthesizer
 from desktop.spec import materials
@@ -137,19 +138,13 @@ async def _produce(ctx: Context, task: VideoTask) -> None:
             task.media = f"{folder}/audio.{codec}"
         else:
             video_format = str(task.payload.get("VideoParam", {}).get("Format", "")).lower()
-            if "webm" in video_format:
-                await _ffmpeg(
-                    "-f", "lavfi", "-i", f"color=c=black@0.0:s=320x180:r=25:d={task.media_seconds},format=yuva420p",
-                    "-f", "lavfi", "-i", f"anullsrc=r=16000:cl=mono:d={task.media_seconds}",
-                    "-c:v", "libvpx-vp9", "-pix_fmt", "yuva420p", "-deadline", "realtime", "-c:a", "libopus",
-                    "-shortest", str(target / "video.webm"),
-                )  # fmt: skip
-                task.media = f"{folder}/video.webm"
-            else:
-                colour = "green" if "green" in video_format else "0x2f6fed"
-                audio = speech_file if task.speech is not None else task.audio_path
-                await placeholder_mp4(target / "video.mp4", colour, task.media_seconds, audio=audio)
-                task.media = f"{folder}/video.mp4"
+            output = "webm" if "webm" in video_format else "green" if "green" in video_format else "mp4"
+            audio = speech_file if task.speech is not None else task.audio_path
+            assert audio is not None
+            picture, size = await asyncio.to_thread(_picture, ctx, task, target)
+            name = "video.webm" if output == "webm" else "video.mp4"
+            await render_video(target / name, audio, picture, size, task.media_seconds, output)
+            task.media = f"{folder}/{name}"
             if task.speech is not None:
                 text = str(task.payload.get("InputSsml", ""))
                 (target / "subtitles.srt").write_text(_srt(task.speech, text), encoding="utf-8")
@@ -212,6 +207,23 @@ def _srt(speech: Speech, text: str = "") -> str:
         f"{number}\n{stamp(words[0].start_ms)} --> {stamp(words[-1].end_ms)}\n{sentence}\n"
         for number, (sentence, words) in enumerate(cues, start=1)
     )
+
+
+def _picture(ctx: Context, task: VideoTask, folder: Path) -> tuple[Path, tuple[int, int]]:
+    """The figure to animate and the output size: the uploaded photo (photo-to-video), else the avatar's portrait
+    at its resolution."""
+    if task.kind == "photo":
+        photo = local_file(ctx, str(task.payload["RefPhotoUrl"]))
+        assert photo is not None
+        with Image.open(photo) as opened:
+            width, height = opened.size
+        scale = min(1.0, 1080 / max(width, height))
+        return photo, (int(width * scale), int(height * scale))
+    avatar = find_avatar(ctx, str(task.payload["VirtualmanKey"]))
+    width, height = (int(n) for n in avatar.resolution.split("x"))
+    portrait = folder / "avatar.png"
+    portrait.write_bytes(portrait_png(avatar.anchor.name, width // 2, height // 2, avatar.key))
+    return portrait, (width, height)
 
 
 def _write_wav(path: Any, speech: Speech) -> None:

@@ -135,7 +135,7 @@ def test_videos_beyond_the_concurrency_wait_in_commit(tmp_path: Path) -> None:
     async def flow() -> tuple[list[int], list[str]]:
         async with Client(sandbox.environment, sandbox.credentials) as client:
             key = await avatar_key(client)
-            payload = {"VirtualmanKey": key, "InputSsml": TEXT * 3, "SpeechParam": {"Speed": 1.0}}
+            payload = {"VirtualmanKey": key, "InputSsml": "A queued video.", "SpeechParam": {"Speed": 1.0}}
             tasks = [await client.video.videomake(payload) for _ in range(7)]
             first_look = [await client.video.progress(t) for t in tasks]
             finals = [(await wait_done(client, t, timeout=60))[-1] for t in tasks]
