@@ -15,7 +15,9 @@ import hashlib
 import json
 import time
 import uuid
+import wave
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,9 @@ from desktop.sandbox import probe
 from desktop.sandbox.catalog import Anchor, Avatar, Timbre
 from desktop.sandbox.context import Context
 from desktop.sandbox.cos import CosServer
+from desktop.sandbox.render import render_video
 from desktop.sandbox.replies import SandboxError
+from desktop.sandbox.speech import synthesizer
 from desktop.spec import materials
 
 # Real-world durations in seconds (multiplied by --time-scale).
@@ -36,6 +40,7 @@ STAGES: dict[str, tuple[tuple[str, float], ...]] = {
     "ZERO_SHOT_VOICE": (("SUBMIT", 2), ("AUDIT", 10), ("TRAIN", 20)),
 }
 NO_CONFIRM = ("IMAGE_PHOTO",)
+VIDEO_TYPES = ("IMAGE", "IMAGE_GENERAL", "IMAGE_4K")
 QUOTA_OF = {
     "IMAGE": "ImageAsset",
     "IMAGE_GENERAL": "SmallSampleGeneral2DImageAsset",
@@ -68,8 +73,14 @@ class CustomTask:
     assets: list[dict[str, Any]] = field(default_factory=list)
 
     def demo_urls(self, ctx: Context) -> list[str]:
+        """This round's demo videos, rendered on first request."""
         round_number = len(self.rounds) + 1
-        return [ctx.file_url(f"custom/{self.task_id}/round{round_number}_demo{n}.mp4") for n in (1, 2)]
+        relatives = [f"custom/{self.task_id}/round{round_number}_demo{n}.mp4" for n in (1, 2)]
+        store = ctx.state.get("files")
+        if store is not None:
+            for relative in relatives:
+                store.recipes.setdefault(relative, partial(render_demo, ctx, self))
+        return [ctx.file_url(relative) for relative in relatives]
 
 
 @dataclass
@@ -78,6 +89,37 @@ class CustomizationState:
     passed_audio_ids: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     checks: set[asyncio.Task[None]] = field(default_factory=set)
+
+
+DEMO_TEXT = "Hello! This is a demo of your digital human, speaking a sentence or two."
+
+
+async def render_demo(ctx: Context, task: CustomTask, target: Path) -> None:
+    """A demo video: the avatar (a frame of the material video, for avatars) speaking TextDriver or a default
+    sentence, in a voice of the customer's sex."""
+    text = str(task.payload.get("TextDriver") or DEMO_TEXT)
+    voice = "en-us+m3" if task.sex == "MALE" else "en-us+f3"
+    speech = await asyncio.to_thread(synthesizer().say, text, voice)
+    folder = target.parent
+    audio = folder / (target.stem + ".wav")
+    with wave.open(str(audio), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(speech.rate)
+        out.writeframes(speech.pcm)
+    picture: Path | None = None
+    material = task.payload.get("MaterialCosUrl")
+    source = local_file(ctx, str(material)) if material and task.make_type in VIDEO_TYPES else None
+    if source is not None:
+        picture = folder / (target.stem + ".png")
+        process = await asyncio.create_subprocess_exec(
+            "ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-ss", "1", "-i", str(source), "-frames:v", "1",
+            "-vf", "scale=540:-2", str(picture), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        if await process.wait() != 0:
+            picture = None
+    await render_video(target, audio, picture, (540, 960), speech.duration_ms / 1000)
+    audio.unlink()
 
 
 def state(ctx: Context) -> CustomizationState:

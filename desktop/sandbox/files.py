@@ -1,8 +1,8 @@
 """Files the sandbox serves under /files/: catalog pictures and samples, made on first request and kept in the
 data directory, and whatever else handlers write there (results, demo videos).
 
-PLACEHOLDERS: the portraits are drawn shapes, the timbre samples a tone, the MP4s a few seconds of a plain picture.
-Real speech and rendered avatars arrive with the media part of the sandbox.
+The portraits are drawn figures, the timbre samples real speech in each timbre's voice; the catalog's MP4s (action
+samples, reference clips) are a few seconds of a plain picture.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-import math
-import struct
 import wave
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -43,23 +42,6 @@ def portrait_png(label: str, width: int, height: int, seed: str) -> bytes:
     return buffer.getvalue()
 
 
-def tone_wav(seconds: float = 1.5, frequency: float = 220.0, rate: int = 16000) -> bytes:
-    """A soft tone with a fade, standing in for a voice sample."""
-    frames = bytearray()
-    count = int(seconds * rate)
-    for n in range(count):
-        fade = min(1.0, n / (rate * 0.05), (count - n) / (rate * 0.05))
-        sample = 0.25 * fade * math.sin(2 * math.pi * frequency * n / rate)
-        frames += struct.pack("<h", int(sample * 32767))
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(bytes(frames))
-    return buffer.getvalue()
-
-
 async def placeholder_mp4(
     path: Path, colour: str, seconds: float = 2.0, size: str = "320x180", audio: Path | None = None
 ) -> None:
@@ -81,12 +63,28 @@ async def placeholder_mp4(
     temporary.replace(path)
 
 
+def speech_wav(text: str, voice: str) -> bytes:
+    """Spoken text as a WAV file (espeak-ng, in the voice given)."""
+    from desktop.sandbox.speech import synthesizer
+
+    speech = synthesizer().say(text, voice)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(speech.rate)
+        out.writeframes(speech.pcm)
+    return buffer.getvalue()
+
+
 class FileStore:
     """Resolves /files/ paths to files on disk, making catalog files on first request."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._locks: dict[str, asyncio.Lock] = {}
+        # Files made by their own coroutine on first request (customization demo videos).
+        self.recipes: dict[str, Callable[[Path], Awaitable[None]]] = {}
 
     def path(self, relative: str) -> Path | None:
         """The file for a relative path, or None when it escapes the store."""
@@ -108,10 +106,12 @@ class FileStore:
         return target if made else None
 
     async def _make(self, relative: str, target: Path, labels: dict[str, str]) -> bool:
-        parts = relative.split("/")
-        if parts[0] == "custom" and relative.endswith(".mp4"):  # customization demo videos (placeholders)
-            await placeholder_mp4(target, _colour(relative))
+        recipe = self.recipes.get(relative)
+        if recipe is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            await recipe(target)
             return True
+        parts = relative.split("/")
         if parts[0] != "catalog" or len(parts) < 3:
             return False
         kind, name = parts[1], parts[-1]
@@ -125,8 +125,8 @@ class FileStore:
                 width = height = 256
             data = await asyncio.to_thread(portrait_png, label, width, height, parts[2])
         elif kind == "timbre" and name.endswith(".wav"):
-            frequency = 180.0 + int(hashlib.sha1(name.encode()).hexdigest(), 16) % 160
-            data = await asyncio.to_thread(tone_wav, 1.5, frequency)
+            text = labels.get(relative, "Hello, this is a sample of my voice.")
+            data = await asyncio.to_thread(speech_wav, text, labels.get(relative + "#voice", "en-us"))
         elif name.endswith(".mp4"):
             await placeholder_mp4(target, _colour(relative))
             return True

@@ -41,6 +41,7 @@ class ApiServer:
         self.handlers: dict[str, Handler] = dict(assets_handlers.HANDLERS)
         self.handlers.update(handlers or {})
         self.files = FileStore(ctx.files_dir)
+        ctx.state["files"] = self.files
         self.extra_routes: list[web.RouteDef] = []
 
     def labels(self) -> dict[str, str]:
@@ -53,6 +54,9 @@ class ApiServer:
             found[f"catalog/avatar/{avatar.key}/clothes.png"] = avatar.clothes
             if avatar.resolution == "1080x1920":
                 found[avatar.pose_path + "#portrait"] = "1"
+        for timbre in self.ctx.catalog.timbres:
+            found[f"catalog/timbre/{timbre.key}.wav"] = timbre.sample_text
+            found[f"catalog/timbre/{timbre.key}.wav#voice"] = timbre.voice
         return found
 
     def app(self) -> web.Application:

@@ -98,6 +98,12 @@ def test_an_avatar_is_confirmed_after_a_rejected_round(sandbox: Ready, tmp_path:
     assert len(first.confirm.train_result) == 2 and first.confirm.records == ()
     demo = httpx.get(first.confirm.train_result[0])
     assert demo.status_code == 200 and demo.content[4:8] == b"ftyp"  # a real MP4
+    (tmp_path / "demo.mp4").write_bytes(demo.content)
+    streams = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "stream=codec_type:format=duration", "-of", "json",
+         str(tmp_path / "demo.mp4")], check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    assert '"codec_type": "video"' in streams and '"codec_type": "audio"' in streams  # the avatar, speaking
     assert second.awaiting_confirmation and second.confirm is not None
     assert second.confirm.reject_reason == "The outline is green around the hair"
     assert second.confirm.records[0].urls == first.confirm.train_result
