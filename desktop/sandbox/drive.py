@@ -27,12 +27,15 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from aiohttp import WSMsgType, web
 
 from desktop.sandbox.auth import authentication_error
 from desktop.sandbox.context import Context
+from desktop.sandbox.live import LiveRenderer, Segment, pcm16k
 from desktop.sandbox.replies import SandboxError, violation_error
 from desktop.sandbox.sessions import Session, find, require_open
+from desktop.sandbox.speech import synthesizer
 from desktop.sandbox.video_tasks import plain_text
 from desktop.spec import drive as spec
 from desktop.spec.common import obj
@@ -55,6 +58,7 @@ def text_seconds(text: str) -> float:
 @dataclass
 class AudioDrive:
     req_id: str
+    final_type: int = 1
     next_seq: int = 1
     first_at: float = 0.0
     audio_ms: float = 0.0
@@ -87,6 +91,38 @@ class Speaker:
     last_text_at: float = -1e9
     streams: dict[str, StreamDrive] = field(default_factory=dict)
     last_refusal: tuple[str, int, str] | None = None  # (ReqId, code, message), for the HTTP command's answer
+    synthesis: asyncio.Lock = field(default_factory=asyncio.Lock)  # keeps spoken drives in order
+    pending: set[asyncio.Task[None]] = field(default_factory=set)
+
+    @property
+    def live(self) -> LiveRenderer | None:
+        """The session's stream: when there is one, events follow what it really plays."""
+        renderer = self.session.renderer
+        return renderer if isinstance(renderer, LiveRenderer) else None
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+
+    def _current(self, req_id: str) -> bool:
+        return self.req_id == req_id and bool(self.kind)
+
+    def _emit_if_current(self, req_id: str, status: str) -> None:
+        if self._current(req_id):
+            self.emit(req_id, status)
+
+    def _ended(self, req_id: str, status: str, final_type: int = 0) -> None:
+        """A drive's sound has finished playing in the stream."""
+        if self._current(req_id):
+            self.kind, self.req_id, self.audio, self.stream = "", "", None, None
+            self.emit(req_id, status, final_type=final_type)
+
+    async def _speech(self, text: str) -> np.ndarray:
+        async with self.synthesis:
+            voice, speed, volume = self.session.voice, self.session.speed, self.session.volume_db
+            spoken = await asyncio.to_thread(synthesizer().say, text, voice, speed, volume)
+        return pcm16k(spoken.pcm, spoken.rate)
 
     # --- downstream ---
     def emit(
@@ -116,6 +152,8 @@ class Speaker:
 
     def _stop(self, status_for_current: str | None) -> None:
         """End what is playing now, announcing its end with `status_for_current`."""
+        if self.live is not None:
+            self.live.interrupt()
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
@@ -145,8 +183,21 @@ class Speaker:
             return
         self._stop("TextOver")
         self.kind, self.req_id = "text", req_id
+        if self.live is not None:
+            self._spawn(self._live_text(req_id, text))
+            return
         self.emit(req_id, "TextStart")
         self.timer = self._later(text_seconds(text), lambda: self._stop("TextOver"))
+
+    async def _live_text(self, req_id: str, text: str) -> None:
+        samples = await self._speech(text)
+        if not self._current(req_id) or self.live is None:
+            return  # interrupted or replaced while it was being synthesized
+        self.live.play(Segment(
+            req_id, samples, True,
+            on_start=lambda: self._emit_if_current(req_id, "TextStart"),
+            on_end=lambda: self._ended(req_id, "TextOver"),
+        ))  # fmt: skip
 
     # --- streaming text ---
     def stream_text(self, req_id: str, data: dict[str, Any], now: float) -> None:
@@ -169,12 +220,19 @@ class Speaker:
             self.streams[req_id] = drive
             self._stop("TextOver")
             self.kind, self.req_id, self.stream = "stream", req_id, drive
-            if not drive.sentences:
+            if not drive.sentences and self.live is None:  # live: when the sound starts
                 self.emit(req_id, "TextStart", seq)
         elif seq != drive.next_seq:
             self.refuse(req_id, 100002, f"Data.Seq: expected {drive.next_seq} (got {seq})")
             return
         drive.next_seq = seq + 1
+        if self.live is not None:
+            if drive.sentences and text:
+                self.emit(req_id, "SentenceNext", seq)
+            if data.get("IsFinal"):
+                drive.final = True
+            self._spawn(self._live_fragment(drive, seq, text, bool(data.get("IsFinal"))))
+            return
         seconds = text_seconds(text) if text else 0.0
         if drive.sentences and text:
             begin = max(now, drive.started_at + drive.spoken_s)
@@ -188,6 +246,29 @@ class Speaker:
             if self.timer is not None:
                 self.timer.cancel()
             self.timer = self._later(end, lambda: self._finish_stream(req_id))
+
+    async def _live_fragment(self, drive: StreamDrive, seq: int, text: str, final: bool) -> None:
+        req_id = drive.req_id
+        samples = await self._speech(text) if text else np.zeros(0, dtype=np.float32)
+        if not self._current(req_id) or self.live is None:
+            return
+
+        def started() -> None:
+            if not self._current(req_id):
+                return
+            if drive.sentences and text:
+                self.emit(req_id, "SentenceStart", seq)
+            elif seq == 1:
+                self.emit(req_id, "TextStart", seq)
+
+        def ended() -> None:
+            if drive.sentences and text and self._current(req_id):
+                self.emit(req_id, "SentenceOver", seq)
+            if final:
+                self._ended(req_id, "TextOver")
+                self.streams.pop(req_id, None)
+
+        self.live.play(Segment(req_id, samples, True, on_start=started, on_end=ended))
 
     def _finish_stream(self, req_id: str) -> None:
         if self.kind == "stream" and self.req_id == req_id:
@@ -221,7 +302,14 @@ class Speaker:
                 return
             drive = AudioDrive(req_id, first_at=now)
             self.kind, self.req_id, self.audio = "audio", req_id, drive
-            self.emit(req_id, "AudioStart", seq)
+            if self.live is not None:
+                self.live.play(Segment(
+                    req_id, final=False,
+                    on_start=lambda: self._emit_if_current(req_id, "AudioStart"),
+                    on_end=lambda: self._ended(req_id, "AudioOver", drive.final_type),
+                ))  # fmt: skip
+            else:
+                self.emit(req_id, "AudioStart", seq)
         elif seq != drive.next_seq:
             self.refuse(req_id, 100002, f"Data.Seq: expected {drive.next_seq} (got {seq})")
             return
@@ -239,6 +327,12 @@ class Speaker:
         drive.audio_ms += len(pcm) / BYTES_PER_MS
         if drive.silence is not None:
             drive.silence.cancel()
+        if self.live is not None:
+            self.live.feed(req_id, pcm16k(pcm, spec.AUDIO_SAMPLE_RATE), final=bool(data.get("IsFinal")))
+            if not data.get("IsFinal"):
+                timeout = max(AUDIO_SILENCE_FLOOR_S, self.ctx.clock.scaled(AUDIO_SILENCE_TIMEOUT_S))
+                drive.silence = self._later(timeout, lambda: self._silent(req_id))
+            return
         if data.get("IsFinal"):
             drive.final = True
             end = drive.first_at + drive.audio_ms / 1000 - now
@@ -246,6 +340,12 @@ class Speaker:
         else:
             timeout = max(AUDIO_SILENCE_FLOOR_S, self.ctx.clock.scaled(AUDIO_SILENCE_TIMEOUT_S))
             drive.silence = self._later(timeout, lambda: self._end_audio(req_id, 2))
+
+    def _silent(self, req_id: str) -> None:
+        """Live: no packet for too long; the audio drive ends once what was sent has played (FinalType 2)."""
+        if self.audio is not None and self.audio.req_id == req_id and self.live is not None:
+            self.audio.final_type = 2
+            self.live.feed(req_id, np.zeros(0, dtype=np.float32), final=True)
 
     def _end_audio(self, req_id: str, final_type: int) -> None:
         if self.kind != "audio" or self.req_id != req_id:

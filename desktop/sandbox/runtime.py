@@ -15,6 +15,7 @@ from desktop.sandbox.config import SandboxConfig, SimClock
 from desktop.sandbox.context import Context
 from desktop.sandbox.cos import CosServer
 from desktop.sandbox.faults import Faults
+from desktop.sandbox.rtmp import RtmpServer
 from desktop.sandbox.server import ApiServer
 
 log = logging.getLogger("desktop.sandbox")
@@ -35,6 +36,7 @@ class Sandbox:
     ctx: Context = field(init=False)
     api: ApiServer = field(init=False)
     cos: CosServer = field(init=False)
+    rtmp: RtmpServer = field(init=False)
     _runners: list[web.AppRunner] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -48,6 +50,9 @@ class Sandbox:
             files_dir=self.config.data_dir / "files",
         )
         self.cos = CosServer(self.ctx, self.config.data_dir / "cos")
+        self.rtmp = RtmpServer(
+            self.config.data_dir / "nginx", self.config.host if self.config.host != "localhost" else "127.0.0.1"
+        )
         self.ctx.state["cos"] = self.cos
         handlers = {
             **customization_handlers.HANDLERS,
@@ -76,16 +81,24 @@ class Sandbox:
         self.ctx.api_url = f"http://{api}"
         self.ctx.ws_url = f"ws://{api}"
         self.ctx.cos_url = f"http://{cos}"
+        rtmp: str | None = None
+        try:
+            rtmp = await self.rtmp.start()
+            self.ctx.state["rtmp_base"] = rtmp
+        except RuntimeError as exc:
+            log.warning("no live streams: %s", exc)
         return {
             "api": self.ctx.api_url,
             "ws": self.ctx.ws_url,
             "cos": self.ctx.cos_url,
-            "rtmp": None,
+            "rtmp": rtmp,
             "appkey": self.config.appkey,
             "accesstoken": self.config.access_token,
         }
 
     async def stop(self) -> None:
+        await sessions.stop_streams(self.ctx)
+        await self.rtmp.stop()
         for runner in reversed(self._runners):
             await runner.cleanup()
         self._runners.clear()

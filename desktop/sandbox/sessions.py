@@ -5,21 +5,28 @@ session for the same UserId closes the first (110022). Ten minutes without a dri
 minutes without any traffic drops its drive channel (both scaled). Open sessions are limited by the interactive
 concurrency of the avatar's type (100008).
 
-PlayStreamAddr has the documented form; the stream itself is served once the media part of the sandbox exists.
+A ready RTMP session streams the avatar to the sandbox's nginx-rtmp (live.py); PlayStreamAddr is its play URL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import logging
 import secrets
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from desktop.sandbox.catalog import Avatar
 from desktop.sandbox.context import Context
+from desktop.sandbox.files import portrait_png
+from desktop.sandbox.live import LiveRenderer
 from desktop.sandbox.replies import SandboxError
+
+log = logging.getLogger("desktop.sandbox.sessions")
 
 MODEL_LOAD_S = 5.0
 IDLE_CLOSE_S = 600.0  # no drive for 10 minutes: the session is closed
@@ -61,6 +68,10 @@ class Session:
     speak_status: str = "Initial"
     recent: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=3))  # last status of each drive
     channel: Any = None  # the open drive channel, if any
+    renderer: LiveRenderer | None = None  # the live picture and sound, while the session is ready
+    voice: str = "en-us"
+    speed: float = 1.0
+    volume_db: float = 0.0
 
     def status(self, now: float) -> int:
         if self.closed:
@@ -96,6 +107,46 @@ def close(ctx: Context, session: Session, code: int, message: str) -> None:
     session.close_code, session.close_message = code, message
     if session.channel is not None:
         session.channel.close_soon(code, message)
+    renderer, session.renderer = session.renderer, None
+    if renderer is not None:
+        asyncio.get_running_loop().run_in_executor(None, renderer.stop)
+
+
+def _start_stream(ctx: Context, session: Session) -> None:
+    """When the model has loaded: push the avatar to nginx-rtmp (or to the caller's CSS push URL, if loopback)."""
+    base = ctx.state.get("rtmp_base")
+    if session.closed or session.fails or not base or session.protocol != "rtmp":
+        return
+    url = f"{base}/{session.session_id}"
+    if session.push_url:
+        if not _loopback(session.push_url):
+            log.warning("not pushing to %s: the sandbox streams to loopback addresses only", session.push_url)
+            return
+        url = session.push_url
+    picture = ctx.files_dir / "live" / f"{session.session_id}.png"
+    picture.parent.mkdir(parents=True, exist_ok=True)
+    avatar = session.avatar
+    width, height = (int(n) for n in avatar.resolution.split("x"))
+    picture.write_bytes(portrait_png(avatar.anchor.name, width // 4, height // 4, avatar.key))
+    renderer = LiveRenderer(url, asyncio.get_running_loop(), picture)
+    renderer.start()
+    session.renderer = renderer
+
+
+def _loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+async def stop_streams(ctx: Context) -> None:
+    """At the sandbox's stop: end every renderer."""
+    renderers = [s.renderer for s in state(ctx).sessions.values() if s.renderer is not None]
+    for session in state(ctx).sessions.values():
+        session.renderer = None
+    await asyncio.gather(*(asyncio.to_thread(r.stop) for r in renderers))
 
 
 def play_url(ctx: Context, session: Session) -> str:
@@ -145,7 +196,13 @@ def _create(ctx: Context, payload: dict[str, Any], avatar: Avatar, project_id: s
     if ctx.faults.fail_sessions > 0:
         ctx.faults.fail_sessions -= 1
         session.fails = True
+    speech = payload.get("SpeechParam") or {}
+    timbre = ctx.catalog.timbre(str(speech.get("TimbreKey", "")))
+    session.voice = timbre.voice if timbre else ("en-us+m3" if avatar.anchor.gender == "MALE" else "en-us+f3")
+    session.speed = float(speech.get("Speed", 100)) / 100
+    session.volume_db = float(speech.get("Volume", 0))
     sessions.sessions[session.session_id] = session
+    asyncio.get_running_loop().call_later(session.ready_at - now, _start_stream, ctx, session)
     _ensure_monitor(ctx)
     answer: dict[str, Any] = {"ReqId": payload["ReqId"], "SessionId": session.session_id, "SessionStatus": 3}
     if url := play_url(ctx, session):
