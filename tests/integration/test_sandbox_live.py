@@ -1,0 +1,147 @@
+"""The live stream, listened to: decodable video and audio soon after status 1, the speech of a text drive in the
+stream's sound when TextStart says so, silence around it, and the end of the stream at closesession."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import threading
+import time
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
+
+import numpy as np
+import pytest
+from websockets.asyncio.client import connect
+
+from desktop.api import Client
+from desktop.api import drive as messages
+from desktop.sandbox.live import LiveRenderer, Segment
+from tests.fixtures.sandbox import Ready, sandbox_process
+
+T = TypeVar("T")
+RATE = 16000
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ready]:
+    yield from sandbox_process(tmp_path_factory.mktemp("stream"), "--time-scale", "0.1")
+
+
+class Listener:
+    """ffmpeg reading a stream's sound as 16 kHz PCM, remembering when each chunk arrived."""
+
+    def __init__(self, url: str) -> None:
+        self.process = subprocess.Popen(
+            ["ffmpeg", "-v", "error", "-fflags", "nobuffer", "-rw_timeout", "8000000", "-i", url,
+             "-vn", "-ac", "1", "-ar", str(RATE), "-f", "s16le", "-"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.chunks: list[tuple[float, bytes]] = []
+        self.flowing = threading.Event()
+        self.ended = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        while chunk := self.process.stdout.read(640):
+            self.chunks.append((time.monotonic(), chunk))
+            if sum(len(c) for _, c in self.chunks) > RATE * 2:  # a second of sound
+                self.flowing.set()
+        self.ended.set()
+
+    def loud_arrivals(self, threshold: float = 0.02) -> list[float]:
+        """Arrival times of 20 ms chunks whose sound is above `threshold`."""
+        found = []
+        for arrived, chunk in self.chunks:
+            samples = np.frombuffer(chunk[: len(chunk) // 2 * 2], dtype="<i2").astype(float) / 32768
+            if len(samples) and np.sqrt((samples**2).mean()) > threshold:
+                found.append(arrived)
+        return found
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+async def ready_stream(client: Client) -> tuple[str, str, float]:
+    key = (await client.assets.avatars(page_size=1)).items[0].virtualman_key
+    created = await client.sessions.create_by_asset(key, f"viewer-{time.monotonic_ns()}")
+    while (status := await client.sessions.status(created.session_id)).status != 1:
+        await asyncio.sleep(0.02)
+    return created.session_id, status.play_url, time.monotonic()
+
+
+def test_the_stream_is_decodable_soon_after_status_1(live: Ready) -> None:
+    async def flow() -> tuple[dict, float]:
+        async with Client(live.environment, live.credentials) as client:
+            session, url, ready_at = await ready_stream(client)
+            probe = await asyncio.to_thread(
+                subprocess.run,
+                ["ffprobe", "-v", "error", "-rw_timeout", "5000000", "-show_entries",
+                 "stream=codec_type,codec_name,width,height", "-of", "json", url],
+                capture_output=True, text=True, timeout=20,
+            )  # fmt: skip
+            elapsed = time.monotonic() - ready_at
+            await client.sessions.close(session)
+            return json.loads(probe.stdout), elapsed
+
+    info, elapsed = run(flow())
+    kinds = {s["codec_type"]: s for s in info["streams"]}
+    assert kinds["video"]["codec_name"] == "h264" and (kinds["video"]["width"], kinds["video"]["height"]) == (640, 360)
+    assert kinds["audio"]["codec_name"] == "aac"
+    assert elapsed < 3.0
+
+
+def test_a_text_is_heard_in_the_stream_and_the_stream_ends_at_close(live: Ready) -> None:
+    async def flow() -> tuple[Listener, float, float, float]:
+        async with Client(live.environment, live.credentials) as client:
+            session, url, _ = await ready_stream(client)
+            listener = Listener(url)
+            assert await asyncio.to_thread(listener.flowing.wait, 10), "no sound came from the stream"
+            await client.sessions.start(session)
+            link = messages.channel_url(live.ws, live.appkey, live.accesstoken, session, int(time.time()))
+            async with connect(link) as ws:
+                text = messages.send_text(session, "Hello, you can hear me in the live stream now.")
+                await ws.send(json.dumps(text))
+                events: dict[str, float] = {}
+                while "TextOver" not in events:
+                    payload = json.loads(await asyncio.wait_for(ws.recv(), 15))["Payload"]
+                    events.setdefault(payload["SpeakStatus"], time.monotonic())
+            await asyncio.sleep(0.5)  # half a second of the silence that follows, as the stream plays it
+            closed_at = time.monotonic()
+            await client.sessions.close(session)
+            assert await asyncio.to_thread(listener.ended.wait, 10), "the stream did not end after closesession"
+            return listener, events["TextStart"], events["TextOver"], closed_at
+
+    listener, start, over, closed_at = run(flow())
+    try:
+        loud = listener.loud_arrivals()
+        assert loud, "the speech never reached the stream"
+        assert listener.chunks[0][0] < start and not [t for t in loud if t < start - 0.1]  # silence before
+        assert loud[0] - start < 1.0  # audible within a second of TextStart
+        assert abs((loud[-1] - loud[0]) - (over - start)) < 0.6  # as long as the drive said
+        assert listener.ended.is_set() and listener.chunks[-1][0] < closed_at + 10
+    finally:
+        listener.stop()
+
+
+def test_an_interrupt_silences_the_renderer_within_a_frame() -> None:
+    async def flow() -> tuple[int, int]:
+        renderer = LiveRenderer("rtmp://127.0.0.1:9/unused", asyncio.get_running_loop())
+        renderer.play(Segment("long", np.full(RATE * 10, 0.3, dtype=np.float32)))
+        loud = renderer._next_audio()
+        renderer.interrupt()
+        after = renderer._next_audio()
+        return int(np.abs(loud).max() * 100), int(np.abs(after).max() * 100)
+
+    before, after = run(flow())
+    assert before == 30 and after == 0  # the very next 40 ms frame is silent
