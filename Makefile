@@ -19,7 +19,7 @@ lint: bootstrap
 	$(VENV)/bin/ruff format --check .
 
 typecheck: bootstrap
-	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy desktop tests bench
 
 test: lint typecheck
 	$(PY) -m pytest

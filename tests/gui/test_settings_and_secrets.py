@@ -41,7 +41,7 @@ def test_settings_refuse_the_wrong_type_and_survive_a_garbled_file(data_dir: Pat
     path = data_dir / "settings.ini"
     settings = Settings(path)
     with pytest.raises(TypeError, match="settings/connection/timeout_s takes float, not str"):
-        settings.set(opt.REQUEST_TIMEOUT_S, "fast")  # type: ignore[arg-type]
+        settings.set(opt.REQUEST_TIMEOUT_S, "fast")  # type: ignore[misc]
     path.write_text("[settings]\nconnection\\timeout_s=not-a-number\n", encoding="utf-8")
     assert Settings(path).get(opt.REQUEST_TIMEOUT_S) == 30.0
 

@@ -203,7 +203,7 @@ def test_a_skewed_submission_is_not_resent_but_explained(scripted_server: Script
             with pytest.raises(ClockSkewError) as caught:
                 await t.call(TTS, TTS_PAYLOAD)
             assert "15.0 minutes ahead of the server's" in str(caught.value)
-            return (await t.call(TTS, TTS_PAYLOAD))["TaskId"]
+            return str((await t.call(TTS, TTS_PAYLOAD))["TaskId"])
 
     assert run(submit_twice()) == "t1"
     assert len(scripted_server.received) == 2
