@@ -27,6 +27,7 @@ test: lint typecheck
 bench: bootstrap
 	$(PY) bench/startup.py
 	$(PY) bench/sandbox_api.py
+	$(PY) bench/render.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -145,7 +144,14 @@ def _words(text: str, events: list[tuple[int, int, int, int]], total_ms: float) 
     return words
 
 
-@functools.cache
+_CREATING = threading.Lock()
+_INSTANCE: list[Synthesizer] = []
+
+
 def synthesizer() -> Synthesizer:
-    """The process's one instance: the library has global state."""
-    return Synthesizer()
+    """The process's one instance: the library has global state, and a second instance would take over the
+    callback while the first is speaking (functools.cache alone lets two threads both create one)."""
+    with _CREATING:
+        if not _INSTANCE:
+            _INSTANCE.append(Synthesizer())
+        return _INSTANCE[0]

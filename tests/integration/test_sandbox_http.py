@@ -32,10 +32,13 @@ ASSET_QUERIES = {
 
 def test_the_ready_line_and_a_clean_exit(tmp_path: Path) -> None:
     ready = start_sandbox(tmp_path / "a", "--appkey", "my-key", "--accesstoken", "my-token")
-    assert ready.api.startswith("http://127.0.0.1:") and ready.ws == ready.api.replace("http", "ws")
-    assert ready.cos.startswith("http://127.0.0.1:") and ready.cos != ready.api
-    assert (ready.appkey, ready.accesstoken, ready.rtmp) == ("my-key", "my-token", None)
-    assert stop_sandbox(ready) == 0
+    try:
+        assert ready.api.startswith("http://127.0.0.1:") and ready.ws == ready.api.replace("http", "ws")
+        assert ready.cos.startswith("http://127.0.0.1:") and ready.cos != ready.api
+        assert ready.rtmp is not None and ready.rtmp.startswith("rtmp://127.0.0.1:") and ready.rtmp.endswith("/live")
+        assert (ready.appkey, ready.accesstoken) == ("my-key", "my-token")
+    finally:
+        assert stop_sandbox(ready) == 0
 
 
 def test_it_binds_loopback_only() -> None:
