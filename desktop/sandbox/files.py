@@ -23,9 +23,10 @@ def _colour(seed: str) -> str:
     return _PALETTE[int(hashlib.sha1(seed.encode()).hexdigest(), 16) % len(_PALETTE)]
 
 
-def portrait_png(label: str, width: int, height: int, seed: str) -> bytes:
-    """A simple figure (head and shoulders) on a coloured background, with the label's initials."""
-    image = Image.new("RGB", (width, height), _colour(seed))
+def portrait_png(label: str, width: int, height: int, seed: str, transparent: bool = False) -> bytes:
+    """A simple figure (head and shoulders) on a coloured background (or none: a cut-out anchor for compositing),
+    with the label's initials."""
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0) if transparent else _colour(seed))
     draw = ImageDraw.Draw(image)
     cx, unit = width / 2, min(width, height)
     head = unit * 0.18

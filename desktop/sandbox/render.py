@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from desktop.sandbox.compose import Composition, graph
+
 FPS = 25
 SAMPLE_RATE = 16000
 SAMPLES_PER_FRAME = SAMPLE_RATE // FPS
@@ -70,10 +72,20 @@ class Painter:
         yy, xx = np.mgrid[0 : self.height, 0 : self.width]
         self._yy, self._xx = yy, xx
 
+    def _breath(self, index: int) -> int:
+        amplitude = max(1.0, float(self.height) * 0.004)
+        return round(math.sin(2 * math.pi * BREATH_HZ * index / FPS) * amplitude)
+
+    def alpha_for(self, index: int) -> np.ndarray:
+        """The mask of frame `index`, which breathes with the picture."""
+        assert self.alpha is not None
+        shift = self._breath(index)
+        return np.roll(self.alpha, shift, axis=0) if shift else self.alpha
+
     def frame(self, index: int, level: float) -> np.ndarray:
         t = index / FPS
         picture = self.base.copy()
-        shift = round(math.sin(2 * math.pi * BREATH_HZ * t) * max(1, self.height * 0.004))
+        shift = self._breath(index)
         if shift:
             picture = np.roll(picture, shift, axis=0)
         (lx, ly), (rx, ry), eye = self.face.eyes
@@ -113,35 +125,52 @@ async def render_video(
     size: tuple[int, int],
     seconds: float,
     output: str = "mp4",  # mp4, green, webm
+    composition: Composition | None = None,
 ) -> None:
-    """Render the speaking avatar for `seconds` with `audio` as its sound track."""
+    """Render the speaking avatar for `seconds` with `audio` as its sound track; with a composition, the avatar is
+    drawn transparent and laid over the composition's layers."""
     width, height = (size[0] // 2 * 2, size[1] // 2 * 2)
-    background = None if output == "webm" else GREEN if output == "green" else (235, 240, 248)
+    transparent = output == "webm" or composition is not None
+    background = None if transparent else GREEN if output == "green" else (235, 240, 248)
     rgb, alpha = await asyncio.to_thread(base_picture, picture, width, height, background)
-    painter = Painter(rgb, portrait_face(width, height), alpha if output == "webm" else None)
+    painter = Painter(rgb, portrait_face(width, height), alpha if transparent else None)
     pcm = await _pcm(audio)
     frames = max(1, math.ceil(seconds * FPS))
     levels = loudness(pcm, frames)
-    pixel_format = "rgba" if output == "webm" else "rgb24"
-    codec = (
-        ["-c:v", "libvpx-vp9", "-pix_fmt", "yuva420p", "-deadline", "realtime", "-cpu-used", "8", "-c:a", "libopus"]
+    pixel_format = "rgba" if transparent else "rgb24"
+    video_codec = (
+        ["-c:v", "libvpx-vp9", "-pix_fmt", "yuva420p", "-deadline", "realtime", "-cpu-used", "8"]
         if output == "webm"
-        else ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"]
+        else ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
     )
-    process = await asyncio.create_subprocess_exec(
-        "ffmpeg", "-nostdin", "-loglevel", "error", "-y",
+    audio_codec = ["-c:a", "libopus"] if output == "webm" else ["-c:a", "aac"]
+    if composition is None:
+        layers, working_dir = ["-shortest"], None
+    else:
+        inputs, filters = graph(composition, width, height, seconds)
+        layers = [*inputs, "-filter_complex", filters, "-map", "[v]", "-map", "[a]"]
+        working_dir = composition.subtitles.parent if composition.subtitles else None
+    arguments = [
         "-f", "rawvideo", "-pix_fmt", pixel_format, "-s", f"{width}x{height}", "-r", str(FPS), "-i", "-",
-        "-i", str(audio), *codec, "-shortest", str(out),
-        stdin=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        "-i", str(audio),
+    ]  # fmt: skip
+    if composition is not None:  # the layers' inputs come after the frames and the sound
+        arguments += layers
+        layers = []
+    process = await asyncio.create_subprocess_exec(
+        "ffmpeg", "-nostdin", "-loglevel", "error", "-y", *arguments, *video_codec, *audio_codec, *layers, str(out),
+        stdin=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=working_dir,
     )  # fmt: skip
     assert process.stdin is not None
     try:
         for index in range(frames):
             frame = painter.frame(index, float(levels[index]))
-            if output == "webm":
-                frame = np.dstack([frame, alpha])
+            if transparent:
+                frame = np.dstack([frame, painter.alpha_for(index)])
             process.stdin.write(frame.tobytes())
             await process.stdin.drain()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # ffmpeg stopped early; its error is reported below
     finally:
         process.stdin.close()
     stderr = await process.stderr.read() if process.stderr else b""

@@ -125,12 +125,19 @@ def _words(text: str, events: list[tuple[int, int, int, int]], total_ms: float) 
     """A word event starts at its audio position and lasts until the next word or clause begins. espeak says some
     words as one unit ("I am") and reports only the first, so the source text from one event to the next is split
     into words, which share the event's time in proportion to their length."""
-    marks = sorted((ms, kind, position) for kind, position, _, ms in events if kind in (EVENT_WORD, EVENT_END))
-    starts = [(ms, position) for ms, kind, position in marks if kind == EVENT_WORD]
+    marks = sorted(
+        (ms, kind, position, length) for kind, position, length, ms in events if kind in (EVENT_WORD, EVENT_END)
+    )
+    starts: list[tuple[int, int]] = []
+    for ms, kind, position, length in marks:
+        # After some voices (cmn, ja) espeak adds a stray zero-length WORD event pointing back into the text.
+        if kind == EVENT_WORD and length > 0 and (not starts or position > starts[-1][1]):
+            starts.append((ms, position))
+    boundaries: list[float] = sorted([ms for ms, _ in starts] + [ms for ms, kind, *_ in marks if kind == EVENT_END])
     words: list[Word] = []
     for index, (ms, position) in enumerate(starts):
         next_position = starts[index + 1][1] if index + 1 < len(starts) else len(text) + 1
-        end = next((m for m, _, _ in marks if m > ms), total_ms)
+        end = next((m for m in boundaries if m > ms), total_ms)
         span = re.sub(r"<[^>]*>", " ", text[max(0, position - 1) : max(0, next_position - 1)])
         tokens = _TOKEN.findall(span)
         if not tokens:
@@ -138,9 +145,9 @@ def _words(text: str, events: list[tuple[int, int, int, int]], total_ms: float) 
         total_chars = sum(len(t) for t in tokens)
         cursor = float(ms)
         for token in tokens:
-            length = (min(end, total_ms) - ms) * len(token) / total_chars
-            words.append(Word(token, cursor, cursor + length))
-            cursor += length
+            share = (min(end, total_ms) - ms) * len(token) / total_chars
+            words.append(Word(token, cursor, cursor + share))
+            cursor += share
     return words
 
 

@@ -30,6 +30,7 @@ from desktop.sandbox.assets_handlers import find_avatar
 from desktop.sandbox.context import Context
 from desktop.sandbox.custom_tasks import local_file
 from desktop.sandbox.files import portrait_png
+from desktop.sandbox.layers import ProductionError, layers_of
 from desktop.sandbox.render import render_video
 from desktop.sandbox.replies import SandboxError
 from desktop.sandbox.speech import Speech, synthesizer
@@ -60,6 +61,7 @@ class VideoTask:
     reported: bool = False  # callback and uploads done
     speech: Speech | None = None  # the synthesized speech of a text-driven task
     audio_path: Path | None = None  # the driving audio of an audio-driven task
+    advanced: bool = False  # videomakeadvanced: background, logos, intro/outro, subtitles, anchor placement
 
     @property
     def finish_at(self) -> float | None:
@@ -143,18 +145,28 @@ async def _produce(ctx: Context, task: VideoTask) -> None:
             assert audio is not None
             picture, size = await asyncio.to_thread(_picture, ctx, task, target)
             name = "video.webm" if output == "webm" else "video.mp4"
-            await render_video(target / name, audio, picture, size, task.media_seconds, output)
-            task.media = f"{folder}/{name}"
             if task.speech is not None:
                 text = str(task.payload.get("InputSsml", ""))
                 (target / "subtitles.srt").write_text(_srt(task.speech, text), encoding="utf-8")
                 task.subtitles = f"{folder}/subtitles.srt"
+            composition = None
+            if task.advanced and output != "green":  # the green screen supports no micro-editing
+                avatar = find_avatar(ctx, str(task.payload["VirtualmanKey"]))
+                video_param = task.payload.get("VideoParam") or {}
+                subtitles = target / "subtitles.srt" if task.subtitles and video_param.get("ShowSubtitles") else None
+                composition = await asyncio.to_thread(
+                    layers_of, ctx, video_param, avatar, size, output == "webm", subtitles
+                )
+            await render_video(target / name, audio, picture, size, task.media_seconds, output, composition)
+            task.media = f"{folder}/{name}"
         expiries = ctx.state.setdefault("expiry", {})
         expires = task.created + ctx.clock.scaled(RETENTION_S)
         for relative in (task.media, task.subtitles):
             if relative:
                 expiries[relative] = expires
         task.ready = True
+    except ProductionError as exc:
+        task.failure = exc.failure
     except Exception as exc:
         log.exception("production of %s failed", task.task_id)
         task.failure = (801004, f"Task production encountered a crash: {exc}")
@@ -222,7 +234,7 @@ def _picture(ctx: Context, task: VideoTask, folder: Path) -> tuple[Path, tuple[i
     avatar = find_avatar(ctx, str(task.payload["VirtualmanKey"]))
     width, height = (int(n) for n in avatar.resolution.split("x"))
     portrait = folder / "avatar.png"
-    portrait.write_bytes(portrait_png(avatar.anchor.name, width // 2, height // 2, avatar.key))
+    portrait.write_bytes(portrait_png(avatar.anchor.name, width, height, avatar.key, transparent=True))
     return portrait, (width, height)
 
 
@@ -244,14 +256,6 @@ def _voice(ctx: Context, timbre_key: str | None) -> str:
 async def _speak(ctx: Context, text: str, timbre_key: str | None, speed: float, volume: float) -> Speech:
     """Speech for an InputSsml: the timbre's voice, Speed as a factor, Volume in dB above normal."""
     return await asyncio.to_thread(synthesizer().say, text, _voice(ctx, timbre_key), speed, volume)
-
-
-class ProductionError(Exception):
-    """An input the production cannot use: the task is created and ends in FAIL with this FailCode."""
-
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.failure = (code, message)
 
 
 def _audio_input(ctx: Context, url: str, check: Any = None) -> tuple[Path, float]:
@@ -320,6 +324,14 @@ async def tts(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
 async def videomake(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     find_avatar(ctx, str(payload["VirtualmanKey"]))
     task = _new(ctx, "video", payload)
+    await _inputs(ctx, task)
+    return {"TaskId": _submit(ctx, task)}
+
+
+async def videomake_advanced(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    find_avatar(ctx, str(payload["VirtualmanKey"]))
+    task = _new(ctx, "video", payload)
+    task.advanced = True
     await _inputs(ctx, task)
     return {"TaskId": _submit(ctx, task)}
 
@@ -438,7 +450,7 @@ def expired(ctx: Context, relative: str) -> bool:
 HANDLERS = {
     "video.tts": tts,
     "video.videomake": videomake,
-    "video.videomakeadvanced": videomake,
+    "video.videomakeadvanced": videomake_advanced,
     "video.phototovideonotrain": photo_to_video,
     "video.getprogress": get_progress,
 }

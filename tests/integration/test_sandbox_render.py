@@ -4,13 +4,17 @@ the requested size, streams and format."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import subprocess
 import wave
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
+from desktop.sandbox.compose import Clip, Composition, Logo, Placement, anchor_box
+from desktop.sandbox.files import portrait_png
 from desktop.sandbox.render import FPS, portrait_face, render_video
 from desktop.sandbox.speech import synthesizer
 
@@ -81,3 +85,64 @@ def test_outputs_have_the_requested_size_and_streams(tmp_path: Path) -> None:
     green = frames(tmp_path / "g.mp4")[0]
     corner = green[5, 5].astype(int)
     assert corner[1] > 200 and corner[0] < 60 and corner[2] < 60  # a green screen around the figure
+
+
+def test_word_times_follow_the_text_even_after_another_language() -> None:
+    # After a Chinese voice espeak-ng reports a stray word event pointing back into the text.
+    text = "Hello, I am the virtual anchor of the sandbox. Today we talk about the weather."
+    synthesizer().say("Hello, I am a digital human voice from the sandbox.", "cmn+f3")
+    speech = synthesizer().say(text, "en-us+f3")
+    words = speech.words
+    assert [w.text for w in words] == text.replace(",", "").replace(".", "").split()
+    assert all(a.end_ms <= b.start_ms + 0.01 for a, b in itertools.pairwise(words))
+    assert speech.duration_ms - 400 <= words[-1].end_ms <= speech.duration_ms
+
+
+def solid_png(path: Path, size: tuple[int, int], colour: tuple[int, int, int]) -> Path:
+    Image.new("RGB", size, colour).save(path)
+    return path
+
+
+def coloured(picture: np.ndarray, colour: tuple[int, int, int], tolerance: int = 40) -> np.ndarray:
+    close: np.ndarray = np.all(np.abs(picture.astype(int) - colour) < tolerance, axis=-1)
+    return close
+
+
+def test_a_composition_places_the_anchor_logo_subtitles_and_intro(tmp_path: Path) -> None:
+    audio = tmp_path / "speech.wav"
+    _, _, total = speech_between_silences(audio)
+    (tmp_path / "subtitles.srt").write_text("1\n00:00:00,000 --> 00:00:09,000\nSUBTITLE LINE\n", encoding="utf-8")
+    intro = tmp_path / "intro.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"color=c=blue:s={WIDTH}x{HEIGHT}:r=25:d=1",
+         "-c:v", "libx264", "-pix_fmt", "yuv420p", str(intro)],
+        check=True,
+    )  # fmt: skip
+    placement = Placement(horizontal=0.2, vertical=-0.5, scale=0.4)  # right of centre, lifted by its height
+    box = anchor_box(WIDTH, HEIGHT, (WIDTH, HEIGHT), 1.0, placement)
+    composition = Composition(
+        box,
+        background=solid_png(tmp_path / "bg.png", (WIDTH, HEIGHT), (200, 30, 30)),
+        logos=(Logo(solid_png(tmp_path / "logo.png", (40, 20), (255, 220, 0)), 10, 12, 1.5),),
+        subtitles=tmp_path / "subtitles.srt",
+        head=Clip(intro, has_audio=False, seconds=1.0),
+    )
+    portrait = tmp_path / "anchor.png"
+    portrait.write_bytes(portrait_png("Test Anchor", WIDTH, HEIGHT, "seed", transparent=True))
+    video = tmp_path / "composed.mp4"
+    asyncio.run(render_video(video, audio, portrait, (WIDTH, HEIGHT), total, "mp4", composition))
+    decoded = frames(video)
+    assert abs(len(decoded) / FPS - (1.0 + total)) < 0.2  # the intro, then the speech
+    assert coloured(decoded[5], (0, 0, 255)).mean() > 0.95  # the intro comes first
+    picture = decoded[25 + int(FPS * 1.5)]
+    x, y, w, h = box
+    assert (x, y, w, h) == (round(0.2 * WIDTH + WIDTH / 2 - w / 2), HEIGHT - 2 * h, 144, 256)
+    assert coloured(picture[12:42, 10:70], (255, 220, 0)).mean() > 0.9  # the logo, scaled 1.5 at (10, 12)
+    figure = ~coloured(picture, (200, 30, 30), 60)
+    figure[:60] = False  # the logo
+    figure[int(HEIGHT * 0.75) :] = False  # the subtitles
+    rows, columns = np.nonzero(figure)
+    assert x - 2 <= columns.min() and columns.max() <= x + w + 2  # the anchor stays in its box
+    assert y - 4 <= rows.min() and rows.max() <= y + h + 4
+    bottom = picture[int(HEIGHT * 0.75) :]
+    assert coloured(bottom, (255, 255, 255), 60).sum() > 50  # burned-in subtitle text

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+import numpy as np
 import pytest
+from PIL import Image
 
 from desktop.api import Client, ParameterError, QuotaError
 from desktop.api.video import VideoProgress
@@ -260,3 +262,49 @@ def test_results_expire_after_seven_scaled_days(tmp_path: Path) -> None:
         assert gone.status_code == 404 and "kept for 7 days" in gone.text
     finally:
         stop_sandbox(ready)
+
+
+def frame_at(url: str, seconds: float, tmp_path: Path, size: tuple[int, int]) -> Any:
+    local = tmp_path / "frame-source.mp4"
+    local.write_bytes(httpx.get(url).content)
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-ss", str(seconds), "-i", str(local), "-frames:v", "1",
+         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        check=True, capture_output=True,
+    ).stdout  # fmt: skip
+    return np.frombuffer(raw, dtype=np.uint8).reshape(size[1], size[0], 3).astype(int)
+
+
+def test_an_advanced_video_has_its_background_logo_and_checks_its_clips(sandbox: Ready, tmp_path: Path) -> None:
+    credentials = first_avatar(lambda c: c.customization.upload_credentials(), sandbox)
+    avatar = first_avatar(lambda c: c.assets.avatars(page_size=1), sandbox).items[0]
+    width, height = (int(n) for n in avatar.resolution.split("x"))
+    Image.new("RGB", (width, height), (200, 30, 30)).save(tmp_path / "background.png")
+    Image.new("RGB", (60, 30), (255, 220, 0)).save(tmp_path / "logo.png")
+    background = upload(sandbox, credentials, tmp_path / "background.png", "image")
+    logo = upload(sandbox, credentials, tmp_path / "logo.png", "image")
+    small_intro = upload(sandbox, credentials, materials.video(tmp_path / "intro.mp4", 1, 320, 180), "video")
+    video_param = {"BackgroundFileUrl": background, "ShowSubtitles": True,
+                   "LogoParams": [{"LogoFileUrl": logo, "PositionX": 20, "PositionY": 30, "Scale": 2.0}]}  # fmt: skip
+
+    async def flow() -> tuple[VideoProgress, VideoProgress]:
+        async with Client(sandbox.environment, sandbox.credentials) as client:
+            payload = {"VirtualmanKey": avatar.virtualman_key, "InputSsml": TEXT, "SpeechParam": {"Speed": 1.0}}
+            good = await client.video.videomake_advanced({**payload, "VideoParam": video_param})
+            bad = await client.video.videomake_advanced(
+                {**payload, "VideoParam": {**video_param, "VideoHeadFileUrl": small_intro}}
+            )
+            return (await wait_done(client, good, 60))[-1], (await wait_done(client, bad, 60))[-1]
+
+    good, bad = run(flow())
+    assert good.status == "SUCCESS", good.fail_message
+    picture = frame_at(good.media_url, 2.0, tmp_path, (width, height))
+    assert np_close(picture[35:85, 25:135], (255, 220, 0))  # the logo, twice its size at (20, 30)
+    assert np_close(picture[5:15, width - 15 : width - 5], (200, 30, 30))  # the background picture
+    assert not np_close(picture[height // 2 : height // 2 + 10, width // 2 - 5 : width // 2 + 5], (200, 30, 30))
+    assert (bad.status, bad.fail_code) == ("FAIL", 801507)
+    assert "VideoHeadFileUrl: its resolution 320x180 does not match" in bad.fail_message
+
+
+def np_close(region: Any, colour: tuple[int, int, int], tolerance: int = 40) -> bool:
+    return bool((abs(region - colour) < tolerance).all(axis=-1).mean() > 0.95)
