@@ -23,11 +23,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from desktop.sandbox.render import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME, Painter, base_picture, portrait_face
+from desktop.sandbox.render import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME
+from desktop.sandbox.scene import Scene
 
 log = logging.getLogger("desktop.sandbox.live")
 
@@ -48,18 +48,11 @@ class Segment:
 
 
 class LiveRenderer:
-    def __init__(
-        self,
-        url: str,
-        loop: asyncio.AbstractEventLoop,
-        picture: Path | None = None,
-        size: tuple[int, int] = LIVE_SIZE,
-    ) -> None:
+    def __init__(self, url: str, loop: asyncio.AbstractEventLoop, scene: Scene) -> None:
         self.url = url
         self.loop = loop
-        self.size = size
-        rgb, _alpha = base_picture(picture, size[0], size[1], (235, 240, 248))
-        self.painter = Painter(rgb, portrait_face(size[0], size[1]))
+        self.scene = scene  # replaced whole by set_scene; the render thread reads the reference once per frame
+        self.size = scene.output_size
         self._queue: deque[Segment] = deque()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -67,6 +60,12 @@ class LiveRenderer:
         self._process: subprocess.Popen[bytes] | None = None
         self._audio_fd = -1
         self.frames = 0
+
+    def set_scene(self, scene: Scene) -> None:
+        """Change the picture from the next frame on (same output size: the stream's size is fixed)."""
+        if scene.output_size != self.size:
+            raise ValueError(f"the stream is {self.size}, the new scene {scene.output_size}")
+        self.scene = scene
 
     # --- audio in ---
     def play(self, segment: Segment) -> None:
@@ -148,7 +147,7 @@ class LiveRenderer:
             while not self._stop.is_set():
                 samples = self._next_audio()
                 level = float(min(1.0, np.sqrt((samples.astype(np.float64) ** 2).mean()) / 0.12))
-                frame = self.painter.frame(self.frames, level)
+                frame = self.scene.frame(self.frames, level)
                 # Audio first: ffmpeg reads both inputs in time order, and a writer blocked on a full video pipe
                 # while ffmpeg waits for audio would never wake.
                 os.write(self._audio_fd, (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())

@@ -80,14 +80,14 @@ class Painter:
         """The mask of frame `index`, which breathes with the picture."""
         assert self.alpha is not None
         shift = self._breath(index)
-        return np.roll(self.alpha, shift, axis=0) if shift else self.alpha
+        return _shifted(self.alpha, shift) if shift else self.alpha
 
     def frame(self, index: int, level: float) -> np.ndarray:
         t = index / FPS
         picture = self.base.copy()
         shift = self._breath(index)
         if shift:
-            picture = np.roll(picture, shift, axis=0)
+            picture = _shifted(picture, shift)
         (lx, ly), (rx, ry), eye = self.face.eyes
         closed = (t % BLINK_EVERY_S) < BLINK_LENGTH_S
         for ex, ey in ((lx, ly + shift), (rx, ry + shift)):
@@ -102,6 +102,17 @@ class Painter:
         inside = ((self._xx[region] - mx) / half) ** 2 + ((self._yy[region] - my) / opening) ** 2 <= 1.0
         picture[region][inside] = (120, 20, 30)
         return picture
+
+
+def _shifted(picture: np.ndarray, rows: int) -> np.ndarray:
+    """`picture` moved down by `rows` (up when negative), the uncovered edge repeating the nearest row: a roll would
+    wrap the figure's feet round to the top."""
+    moved = np.roll(picture, rows, axis=0)
+    if rows > 0:
+        moved[:rows] = picture[0]
+    elif rows < 0:
+        moved[rows:] = picture[-1]
+    return moved
 
 
 def base_picture(

@@ -36,6 +36,7 @@ rtmp {{
             idle_streams off;
             wait_key on;
             drop_idle_publisher 10s;
+            {notify}
         }}
     }}
 }}
@@ -59,7 +60,8 @@ class RtmpServer:
     def base_url(self) -> str:
         return f"rtmp://{self.host}:{self.port}/live"
 
-    async def start(self) -> str:
+    async def start(self, notify_url: str = "") -> str:
+        """Start nginx; with `notify_url`, it POSTs each publish start and end there (form field `name`)."""
         module = next((m for m in MODULE_PATHS if m.is_file()), None)
         if module is None:
             raise RuntimeError("nginx's RTMP module is not installed (apt-get install nginx libnginx-mod-rtmp)")
@@ -68,7 +70,8 @@ class RtmpServer:
             (self.root / folder).mkdir(exist_ok=True)
         self.port = _free_port(self.host)
         config = self.root / "nginx.conf"
-        config.write_text(CONFIG.format(module=module, root=self.root, host=self.host, port=self.port))
+        notify = f"on_publish {notify_url}/publish; on_publish_done {notify_url}/done;" if notify_url else ""
+        config.write_text(CONFIG.format(module=module, root=self.root, host=self.host, port=self.port, notify=notify))
         # setpriv sets the parent-death signal before exec (preexec_fn is unsafe in a process with threads).
         guard = ["setpriv", "--pdeathsig", "TERM", "--"] if shutil.which("setpriv") else []
         self._process = await asyncio.create_subprocess_exec(

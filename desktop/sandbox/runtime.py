@@ -63,6 +63,7 @@ class Sandbox:
             **drive.HANDLERS,
         }
         self.api = ApiServer(self.ctx, handlers)
+        self.api.extra_routes.append(web.post(sessions.PUBLISH_PATH + "/{event}", sessions.publish_event))
 
     async def _serve(self, app: web.Application, port: int) -> str:
         runner = web.AppRunner(app, access_log=None)
@@ -83,7 +84,7 @@ class Sandbox:
         self.ctx.cos_url = f"http://{cos}"
         rtmp: str | None = None
         try:
-            rtmp = await self.rtmp.start()
+            rtmp = await self.rtmp.start(f"{self.ctx.api_url}{sessions.PUBLISH_PATH}")
             self.ctx.state["rtmp_base"] = rtmp
         except RuntimeError as exc:
             log.warning("no live streams: %s", exc)

@@ -20,11 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from aiohttp import web
+
+from desktop.sandbox import probe
 from desktop.sandbox.catalog import Avatar
 from desktop.sandbox.context import Context
+from desktop.sandbox.custom_tasks import local_file
 from desktop.sandbox.files import portrait_png
-from desktop.sandbox.live import LiveRenderer
+from desktop.sandbox.live import LIVE_SIZE, LiveRenderer
 from desktop.sandbox.replies import SandboxError
+from desktop.sandbox.scene import Frame, Layer, Scene, Space
 
 log = logging.getLogger("desktop.sandbox.sessions")
 
@@ -32,6 +37,9 @@ MODEL_LOAD_S = 5.0
 IDLE_CLOSE_S = 600.0  # no drive for 10 minutes: the session is closed
 IDLE_DISCONNECT_S = 180.0  # no traffic for 3 minutes: the drive channel is dropped
 UPDATE_CONFIG_INTERVAL_S = 5.0  # a protocol limit, not a simulated wait: not scaled
+LAYER_FORMATS = ("jpeg", "png", "gif", "mpo")  # Pillow's names; a motion JPEG still reads as jpeg or mpo
+MAX_BACKGROUND_BYTES = 1024 * 1024
+PUBLISH_PATH = "/_sandbox/rtmp"
 CONCURRENCY_OF = {
     "small_sample_2d": "InteractConcurrency",
     "small_sample_general_2d": "SmallSampleGeneral2DInteractConcurrency",
@@ -72,11 +80,17 @@ class Session:
     voice: str = "en-us"
     speed: float = 1.0
     volume_db: float = 0.0
+    backgrounds: tuple[Layer, ...] = ()
+    foregrounds: tuple[Layer, ...] = ()
+    alpha_channel: bool = False
+    space: Space = field(default_factory=Space)
+    awaits_stream: bool = False  # ready only once nginx says the stream is published
+    streaming: bool = False
 
     def status(self, now: float) -> int:
         if self.closed:
             return 2
-        if now < self.ready_at:
+        if now < self.ready_at or (self.awaits_stream and not self.streaming and not self.fails):
             return 3
         return 4 if self.fails else 1
 
@@ -123,14 +137,58 @@ def _start_stream(ctx: Context, session: Session) -> None:
             log.warning("not pushing to %s: the sandbox streams to loopback addresses only", session.push_url)
             return
         url = session.push_url
-    picture = ctx.files_dir / "live" / f"{session.session_id}.png"
-    picture.parent.mkdir(parents=True, exist_ok=True)
+    session.awaits_stream = url.startswith(base + "/")
+    loop = asyncio.get_running_loop()
+
+    def begin(built: asyncio.Future[Scene]) -> None:
+        if built.exception() is not None:
+            log.error("the live picture of %s could not be made: %s", session.session_id, built.exception())
+            session.fails = True
+        elif not session.closed:
+            renderer = LiveRenderer(url, loop, built.result())
+            renderer.start()
+            session.renderer = renderer
+
+    loop.run_in_executor(None, _scene, ctx, session).add_done_callback(begin)
+
+
+def _scene(ctx: Context, session: Session) -> Scene:
+    """Blocking (draws and reads pictures): the session's picture as its layers and SpaceParam say."""
     avatar = session.avatar
     width, height = (int(n) for n in avatar.resolution.split("x"))
-    picture.write_bytes(portrait_png(avatar.anchor.name, width // 4, height // 4, avatar.key))
-    renderer = LiveRenderer(url, asyncio.get_running_loop(), picture)
-    renderer.start()
-    session.renderer = renderer
+    figure = ctx.files_dir / "live" / f"{session.session_id}.png"
+    if not figure.is_file():
+        figure.parent.mkdir(parents=True, exist_ok=True)
+        figure.write_bytes(portrait_png(avatar.anchor.name, width // 4, height // 4, avatar.key, transparent=True))
+    return Scene(figure, Frame(LIVE_SIZE, (width, height)), session.space, session.backgrounds, session.foregrounds,
+                 session.alpha_channel)  # fmt: skip
+
+
+def _layers(ctx: Context, payload: dict[str, Any], name: str) -> tuple[Layer, ...]:
+    """Blocking: the VideoLayers of `name`, fetched (-101002 when a picture cannot be had) and checked."""
+    found = []
+    for number, layer in enumerate(payload.get(name) or [], start=1):
+        url = str(layer["URL"])
+        path = local_file(ctx, url)
+        if path is None:
+            raise SandboxError(-101002, f"Image downloading failed: {name}[{number}].URL {url}")
+        if probe.image(path).container not in LAYER_FORMATS:
+            raise SandboxError(100002, f"{name}[{number}].URL: the file is not a jpg, png, mjpeg or gif picture")
+        found.append(Layer(path, int(layer["X"]), int(layer["Y"]), int(layer["Width"]), int(layer["Height"])))
+    return tuple(found)
+
+
+async def publish_event(request: web.Request) -> web.Response:
+    """nginx-rtmp's on_publish / on_publish_done: a session is in progress (1) once its stream really exists."""
+    ctx: Context = request.app["ctx"]
+    if request.remote not in ("127.0.0.1", "::1"):
+        raise web.HTTPForbidden()
+    form = await request.post()
+    name, event = str(form.get("name", "")), request.match_info["event"]
+    for session in state(ctx).sessions.values():
+        if session.session_id == name or urlsplit(session.push_url).path.rsplit("/", 1)[-1] == name:
+            session.streaming = event == "publish"
+    return web.Response(text="ok")
 
 
 def _loopback(url: str) -> bool:
@@ -196,6 +254,7 @@ def _create(ctx: Context, payload: dict[str, Any], avatar: Avatar, project_id: s
     if ctx.faults.fail_sessions > 0:
         ctx.faults.fail_sessions -= 1
         session.fails = True
+    session.alpha_channel = bool((payload.get("ExtraInfo") or {}).get("AlphaChannelEnable", False))
     speech = payload.get("SpeechParam") or {}
     timbre = ctx.catalog.timbre(str(speech.get("TimbreKey", "")))
     session.voice = timbre.voice if timbre else ("en-us+m3" if avatar.anchor.gender == "MALE" else "en-us+f3")
@@ -224,7 +283,13 @@ async def create_session(payload: dict[str, Any], ctx: Context) -> dict[str, Any
 
 async def create_session_by_asset(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     key = str(payload["AssetVirtualmanKey"])
-    return _create(ctx, payload, _avatar(ctx, key, "the personal asset image"), "", key)
+    avatar = _avatar(ctx, key, "the personal asset image")
+    backgrounds = await asyncio.to_thread(_layers, ctx, payload, "Backgrounds")
+    foregrounds = await asyncio.to_thread(_layers, ctx, payload, "Foregrounds")
+    answer = _create(ctx, payload, avatar, "", key)
+    session = state(ctx).sessions[answer["SessionId"]]
+    session.backgrounds, session.foregrounds = backgrounds, foregrounds
+    return answer
 
 
 async def stat_session(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -309,7 +374,26 @@ async def update_session_config(payload: dict[str, Any], ctx: Context) -> dict[s
     ctx.state.setdefault("visual_updates", []).append(
         (session.session_id, payload.get("SpaceParam"), payload.get("ImageParam"))
     )
+    if space := payload.get("SpaceParam"):
+        session.space = await asyncio.to_thread(_space, ctx, session, space)
+        if session.renderer is not None:
+            session.renderer.set_scene(await asyncio.to_thread(_scene, ctx, session))
     return {"ReqId": payload["ReqId"]}
+
+
+def _space(ctx: Context, session: Session, space: dict[str, Any]) -> Space:
+    """Blocking: the new SpaceParam; without BackgroundUrl the previous background stays, as documented."""
+    background = session.space.background
+    if url := space.get("BackgroundUrl"):
+        path = local_file(ctx, str(url))
+        if path is None:
+            raise SandboxError(-111001, f"Updating stream parameters failed: BackgroundUrl {url} cannot be downloaded")
+        if path.stat().st_size >= MAX_BACKGROUND_BYTES or probe.image(path).container not in ("jpeg", "png"):
+            raise SandboxError(-111001, "Updating stream parameters failed: BackgroundUrl must be a jpg, jpeg or png "
+                               "picture under 1 MB")  # fmt: skip
+        background = path
+    return Space(float(space["ImagePosition"]), float(space["ImagePositionVertical"]), float(space["ImageZoom"]),
+                 background)  # fmt: skip
 
 
 async def get_trtc_sign(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:

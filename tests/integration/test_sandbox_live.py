@@ -17,7 +17,8 @@ from websockets.asyncio.client import connect
 
 from desktop.api import Client
 from desktop.api import drive as messages
-from desktop.sandbox.live import LiveRenderer, Segment
+from desktop.sandbox.live import LIVE_SIZE, LiveRenderer, Segment
+from desktop.sandbox.scene import Frame, Scene
 from tests.fixtures.sandbox import Ready, sandbox_process
 
 T = TypeVar("T")
@@ -136,7 +137,8 @@ def test_a_text_is_heard_in_the_stream_and_the_stream_ends_at_close(live: Ready)
 
 def test_an_interrupt_silences_the_renderer_within_a_frame() -> None:
     async def flow() -> tuple[int, int]:
-        renderer = LiveRenderer("rtmp://127.0.0.1:9/unused", asyncio.get_running_loop())
+        scene = Scene(None, Frame(LIVE_SIZE, (1920, 1080)))
+        renderer = LiveRenderer("rtmp://127.0.0.1:9/unused", asyncio.get_running_loop(), scene)
         renderer.play(Segment("long", np.full(RATE * 10, 0.3, dtype=np.float32)))
         loud = renderer._next_audio()
         renderer.interrupt()
