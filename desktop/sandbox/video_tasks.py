@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from PIL import Image
 
-from desktop.sandbox import probe
+from desktop.sandbox import probe, subtitles
 from desktop.sandbox.assets_handlers import find_avatar
 from desktop.sandbox.context import Context
 from desktop.sandbox.custom_tasks import local_file
@@ -147,15 +147,17 @@ async def _produce(ctx: Context, task: VideoTask) -> None:
             name = "video.webm" if output == "webm" else "video.mp4"
             if task.speech is not None:
                 text = str(task.payload.get("InputSsml", ""))
-                (target / "subtitles.srt").write_text(_srt(task.speech, text), encoding="utf-8")
+                rules = subtitles.Rules.of((task.payload.get("VideoParam") or {}).get("SubtitlesParam"))
+                found = subtitles.cues(task.speech, plain_text(text), rules)
+                (target / "subtitles.srt").write_text(subtitles.srt(found), encoding="utf-8")
                 task.subtitles = f"{folder}/subtitles.srt"
             composition = None
             if task.advanced and output != "green":  # the green screen supports no micro-editing
                 avatar = find_avatar(ctx, str(task.payload["VirtualmanKey"]))
                 video_param = task.payload.get("VideoParam") or {}
-                subtitles = target / "subtitles.srt" if task.subtitles and video_param.get("ShowSubtitles") else None
+                burned = target / "subtitles.srt" if task.subtitles and video_param.get("ShowSubtitles") else None
                 composition = await asyncio.to_thread(
-                    layers_of, ctx, video_param, avatar, size, output == "webm", subtitles
+                    layers_of, ctx, video_param, avatar, size, output == "webm", burned
                 )
             await render_video(target / name, audio, picture, size, task.media_seconds, output, composition)
             task.media = f"{folder}/{name}"
@@ -182,19 +184,6 @@ async def _ffmpeg(*arguments: str) -> None:
         raise RuntimeError(stderr.decode(errors="replace")[-300:])
 
 
-def _sentences(speech: Speech, text: str) -> list[tuple[str, list[Any]]]:
-    """The speech's words grouped into the text's sentences, in order."""
-    sentences = [x.strip() for x in re.split(r"(?<=[.!?;。！？；])\s*", plain_text(text)) if x.strip()] or [text]
-    grouped: list[tuple[str, list[Any]]] = []
-    words = iter(speech.words)
-    for sentence in sentences:
-        count = len(re.findall(r"[\w'’-]+", sentence))
-        taken = [word for _, word in zip(range(count), words, strict=False)]
-        if taken:
-            grouped.append((sentence, taken))
-    return grouped
-
-
 def _timestamps(speech: Speech, text: str) -> list[dict[str, Any]]:
     """Sentences and their words as spoken; units of 0.1 microsecond (ms x 10,000)."""
     return [
@@ -205,20 +194,8 @@ def _timestamps(speech: Speech, text: str) -> list[dict[str, Any]]:
                 for w in words
             ],
         }
-        for sentence, words in _sentences(speech, text)
+        for sentence, words in subtitles.grouped(speech, plain_text(text))
     ]
-
-
-def _srt(speech: Speech, text: str = "") -> str:
-    def stamp(ms: float) -> str:
-        ms = int(ms)
-        return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
-
-    cues = _sentences(speech, text or " ".join(w.text for w in speech.words))
-    return "\n".join(
-        f"{number}\n{stamp(words[0].start_ms)} --> {stamp(words[-1].end_ms)}\n{sentence}\n"
-        for number, (sentence, words) in enumerate(cues, start=1)
-    )
 
 
 def _picture(ctx: Context, task: VideoTask, folder: Path) -> tuple[Path, tuple[int, int]]:

@@ -17,6 +17,7 @@ from desktop.sandbox.compose import Clip, Composition, Logo, Placement, anchor_b
 from desktop.sandbox.files import portrait_png
 from desktop.sandbox.render import FPS, portrait_face, render_video
 from desktop.sandbox.speech import synthesizer
+from desktop.sandbox.subtitles import Rules, cues, srt
 
 WIDTH, HEIGHT = 360, 640
 
@@ -146,3 +147,16 @@ def test_a_composition_places_the_anchor_logo_subtitles_and_intro(tmp_path: Path
     assert y - 4 <= rows.min() and rows.max() <= y + h + 4
     bottom = picture[int(HEIGHT * 0.75) :]
     assert coloured(bottom, (255, 255, 255), 60).sum() > 50  # burned-in subtitle text
+
+
+def test_subtitle_pages_follow_subtitles_param() -> None:
+    text = "Hello there, friends. Today we talk about the weather; it is sunny!"
+    speech = synthesizer().say(text)
+    default = cues(speech, text)
+    assert [c.text for c in default] == ["Hello there, friends.", "Today we talk about the weather;", "it is sunny!"]
+    assert default[0].start_ms == 0 and default[-1].end_ms == speech.words[-1].end_ms
+    assert all(a.end_ms <= b.start_ms + 0.01 for a, b in itertools.pairwise(default))
+    paged = cues(speech, text, Rules.of({"MaxWords": 20, "SplitPunctuation": "!", "DisplayPunctuation": ","}))
+    assert [c.text for c in paged] == ["Hello there, friends", "Today we talk about", "the weather it is", "sunny"]
+    assert all(len(c.text) <= 20 for c in paged)
+    assert srt(paged).startswith("1\n00:00:00,000 --> ")
