@@ -13,7 +13,7 @@ STAMP="$VENV/.bootstrap-stamp"
 # See shared platform recipes: the full `vlc` package would drag in a Qt5 GUI, so only the library and plugins.
 APT_PACKAGES=(
     libvlc5 vlc-plugin-base vlc-plugin-video-output
-    ffmpeg sox nginx libnginx-mod-rtmp espeak-ng
+    ffmpeg sox nginx libnginx-mod-rtmp espeak-ng fonts-dejavu-core
     xvfb xauth
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0
     libxcb-randr0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
