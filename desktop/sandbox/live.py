@@ -111,7 +111,8 @@ class LiveRenderer:
         if self._process.stdin is not None:
             with contextlib.suppress(OSError):  # a whole frame fits in the pipe at once
                 fcntl.fcntl(self._process.stdin.fileno(), F_SETPIPE_SZ, 1 << 20)
-        self._thread = threading.Thread(target=self._run, name=f"live {self.url.rsplit('/', 1)[-1][:8]}", daemon=True)
+        name = f"live {self.url.split('?', 1)[0].rsplit('/', 1)[-1][:8]}"
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def _next_audio(self) -> np.ndarray:
@@ -159,7 +160,7 @@ class LiveRenderer:
                     self._stop.wait(delay)
         except (BrokenPipeError, OSError, ValueError) as exc:
             if not self._stop.is_set():
-                log.warning("the live stream %s stopped: %s", self.url, exc)
+                log.warning("the live stream %s stopped: %s", self.url.split("?", 1)[0], exc)  # no txSecret
 
     def stop(self) -> None:
         """Blocking: end the stream (call from a worker thread)."""

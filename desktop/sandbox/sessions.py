@@ -134,7 +134,9 @@ def _start_stream(ctx: Context, session: Session) -> None:
     url = f"{base}/{session.session_id}"
     if session.push_url:
         if not _loopback(session.push_url):
-            log.warning("not pushing to %s: the sandbox streams to loopback addresses only", session.push_url)
+            # Only the host: the push URL's query carries txSecret.
+            host = urlsplit(session.push_url).hostname
+            log.warning("not pushing to %s: the sandbox streams to loopback addresses only", host)
             return
         url = session.push_url
     session.awaits_stream = url.startswith(base + "/")
