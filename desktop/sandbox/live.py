@@ -5,9 +5,10 @@ Audio arrives as segments (a synthesized text, a stream of received PCM packets)
 segment's sound really starts and ends in the stream, which is when the drive events go out. An interrupt empties
 the queue: the speech stops within one frame (40 ms).
 
-Streams at 640x360: large enough to see the avatar speak, small enough that one session costs well under a core
-(x264 ultrafast + zerolatency, ~7% of a core; bench/render.py measures it). Video goes to ffmpeg's stdin, audio
-(16 kHz mono s16le) to a second pipe.
+Streams at 640x360 (360x640 for a portrait avatar, as the cloud streams in the avatar's orientation): large enough
+to see the avatar speak, small enough that one session costs well under a core (drawing plus x264 ultrafast +
+zerolatency, about 0.17 of a core; bench/render.py measures it). Video goes to ffmpeg's stdin, audio (16 kHz mono
+s16le) to a second pipe.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ from desktop.sandbox.scene import Scene
 log = logging.getLogger("desktop.sandbox.live")
 
 LIVE_SIZE = (640, 360)
+
+
+def live_size(cloud: tuple[int, int]) -> tuple[int, int]:
+    """The sandbox's stream size for an avatar of the `cloud` resolution: LIVE_SIZE in the avatar's orientation."""
+    return LIVE_SIZE if cloud[0] >= cloud[1] else (LIVE_SIZE[1], LIVE_SIZE[0])
+
+
 F_SETPIPE_SZ = 1031  # Linux fcntl
 Callback = Callable[[], None]
 

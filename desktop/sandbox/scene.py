@@ -1,7 +1,7 @@
 """A live session's picture: background layers, the avatar placed by SpaceParam, foreground layers, and with
 AlphaChannelEnable the avatar's alpha beside the picture.
 
-Geometry. The cloud streams at the avatar's resolution; the sandbox streams a smaller frame (live.LIVE_SIZE) and maps
+Geometry. The cloud streams at the avatar's resolution; the sandbox streams a smaller frame (live.live_size) and maps
 the cloud's frame into it, scaled to its height and centred, so that VideoLayer coordinates (given in the cloud's
 pixels) land where they would. SpaceParam, as documented for updatesessionconfig: ImagePosition moves the avatar's
 centre axis by that fraction of the width (-0.5 to 0.5); ImagePositionVertical moves it down by that fraction of the

@@ -27,7 +27,7 @@ from desktop.sandbox.catalog import Avatar
 from desktop.sandbox.context import Context
 from desktop.sandbox.custom_tasks import local_file
 from desktop.sandbox.files import portrait_png
-from desktop.sandbox.live import LIVE_SIZE, LiveRenderer
+from desktop.sandbox.live import LiveRenderer, live_size
 from desktop.sandbox.replies import SandboxError
 from desktop.sandbox.scene import Frame, Layer, Scene, Space
 
@@ -40,6 +40,7 @@ UPDATE_CONFIG_INTERVAL_S = 5.0  # a protocol limit, not a simulated wait: not sc
 LAYER_FORMATS = ("jpeg", "png", "gif", "mpo")  # Pillow's names; a motion JPEG still reads as jpeg or mpo
 MAX_BACKGROUND_BYTES = 1024 * 1024
 PUBLISH_PATH = "/_sandbox/rtmp"
+PUBLISH_SETTLE_S = 0.15
 CONCURRENCY_OF = {
     "small_sample_2d": "InteractConcurrency",
     "small_sample_general_2d": "SmallSampleGeneral2DInteractConcurrency",
@@ -162,8 +163,8 @@ def _scene(ctx: Context, session: Session) -> Scene:
     if not figure.is_file():
         figure.parent.mkdir(parents=True, exist_ok=True)
         figure.write_bytes(portrait_png(avatar.anchor.name, width // 4, height // 4, avatar.key, transparent=True))
-    return Scene(figure, Frame(LIVE_SIZE, (width, height)), session.space, session.backgrounds, session.foregrounds,
-                 session.alpha_channel)  # fmt: skip
+    frame = Frame(live_size((width, height)), (width, height))
+    return Scene(figure, frame, session.space, session.backgrounds, session.foregrounds, session.alpha_channel)
 
 
 def _layers(ctx: Context, payload: dict[str, Any], name: str) -> tuple[Layer, ...]:
@@ -187,9 +188,15 @@ async def publish_event(request: web.Request) -> web.Response:
         raise web.HTTPForbidden()
     form = await request.post()
     name, event = str(form.get("name", "")), request.match_info["event"]
-    for session in state(ctx).sessions.values():
-        if session.session_id == name or urlsplit(session.push_url).path.rsplit("/", 1)[-1] == name:
-            session.streaming = event == "publish"
+
+    def mark() -> None:
+        for session in state(ctx).sessions.values():
+            if session.session_id == name or urlsplit(session.push_url).path.rsplit("/", 1)[-1] == name:
+                session.streaming = event == "publish"
+
+    # nginx asks before it registers the stream and registers it once this answer arrives: a player that came at
+    # once could still meet "No such stream", so the stream counts as playable a moment after the answer.
+    asyncio.get_running_loop().call_later(PUBLISH_SETTLE_S if event == "publish" else 0.0, mark)
     return web.Response(text="ok")
 
 

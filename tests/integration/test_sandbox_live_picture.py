@@ -35,12 +35,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ready]:
 
 def grab(url: str, width: int = WIDTH) -> np.ndarray:
     """One decoded frame of the stream (blocking)."""
-    raw = subprocess.run(
+    done = subprocess.run(
         ["ffmpeg", "-v", "error", "-rw_timeout", "5000000", "-i", url, "-frames:v", "1",
          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        check=True, capture_output=True, timeout=30,
-    ).stdout  # fmt: skip
-    return np.frombuffer(raw, dtype=np.uint8).reshape(HEIGHT, width, 3).astype(int)
+        check=False, capture_output=True, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 0, f"no frame from {url}: {done.stderr.decode(errors='replace')}"
+    return np.frombuffer(done.stdout, dtype=np.uint8).reshape(-1, width, 3).astype(int)
 
 
 def share(region: np.ndarray, colour: tuple[int, int, int], tolerance: int = 50) -> float:
@@ -147,3 +148,23 @@ def test_a_custom_push_url_on_loopback_gets_the_stream(live: Ready) -> None:
     url, picture = run(flow())
     assert url == ""  # no PlayStreamAddr when the caller gives the push URL
     assert share(picture, GREEN) > 0.3  # the avatar on its green screen
+
+
+def test_a_portrait_avatar_streams_in_portrait(live: Ready) -> None:
+    async def flow() -> np.ndarray:
+        async with Client(live.environment, live.credentials) as client:
+            avatars = (await client.assets.avatars(page_size=20)).items
+            portrait = next(a for a in avatars if a.resolution == "1080x1920")
+            created = await client.sessions.create_by_asset(portrait.virtualman_key, f"viewer-{time.monotonic_ns()}")
+            while (status := await client.sessions.status(created.session_id)).status != 1:
+                await asyncio.sleep(0.02)
+            picture = await asyncio.to_thread(grab, status.play_url, LIVE_SIZE[1])
+            await client.sessions.close(created.session_id)
+            return picture
+
+    picture = run(flow())
+    assert picture.shape == (WIDTH, HEIGHT, 3)  # 360 wide, 640 high
+    columns = np.nonzero((share_map(picture, GREEN) < 0.5).any(axis=0))[0]
+    assert columns.min() > 10 and columns.max() < HEIGHT - 10  # the figure stands inside the narrow frame
+    rows = np.nonzero((share_map(picture, GREEN) < 0.5).any(axis=1))[0]
+    assert rows.max() >= WIDTH - 2  # and reaches its bottom
