@@ -132,6 +132,8 @@ class LiveRenderer:
             while filled < SAMPLES_PER_FRAME and self._queue:
                 segment = self._queue[0]
                 if not segment.started:
+                    if len(segment.samples) <= segment.position and not segment.final:
+                        break  # an audio drive whose first packet has not come: it starts with its sound
                     segment.started = True
                     if segment.on_start:
                         events.append(segment.on_start)

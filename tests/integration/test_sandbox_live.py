@@ -8,6 +8,7 @@ import json
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
@@ -17,8 +18,9 @@ from websockets.asyncio.client import connect
 
 from desktop.api import Client
 from desktop.api import drive as messages
-from desktop.sandbox.live import LIVE_SIZE, LiveRenderer, Segment
+from desktop.sandbox.live import LIVE_SIZE, LiveRenderer, Segment, pcm16k
 from desktop.sandbox.scene import Frame, Scene
+from desktop.sandbox.speech import synthesizer
 from tests.fixtures.sandbox import Ready, sandbox_process
 
 T = TypeVar("T")
@@ -131,6 +133,59 @@ def test_a_text_is_heard_in_the_stream_and_the_stream_ends_at_close(live: Ready)
         assert loud[0] - start < 1.0  # audible within a second of TextStart
         assert abs((loud[-1] - loud[0]) - (over - start)) < 0.6  # as long as the drive said
         assert listener.ended.is_set() and listener.chunks[-1][0] < closed_at + 10
+    finally:
+        listener.stop()
+
+
+def speech_packets(text: str) -> list[bytes]:
+    """`text` spoken by espeak-ng as 16 kHz 16-bit PCM, in 160 ms packets (what a microphone client sends)."""
+    speech = synthesizer().say(text)
+    pcm = (pcm16k(speech.pcm, speech.rate) * 32767).astype("<i2").tobytes()
+    return [pcm[i : i + 5120] for i in range(0, len(pcm), 5120)]
+
+
+def test_received_audio_is_heard_between_audio_start_and_over(live: Ready) -> None:
+    packets = speech_packets("This sound came over the drive channel as raw packets.")
+
+    async def flow() -> tuple[Listener, float, float]:
+        async with Client(live.environment, live.credentials) as client:
+            key = (await client.assets.avatars(page_size=1)).items[0].virtualman_key
+            created = await client.sessions.create_by_asset(key, f"mic-{time.monotonic_ns()}", driver_type=3)
+            while (status := await client.sessions.status(created.session_id)).status != 1:
+                await asyncio.sleep(0.02)
+            session = created.session_id
+            listener = Listener(status.play_url)
+            assert await asyncio.to_thread(listener.flowing.wait, 10), "no sound came from the stream"
+            await client.sessions.start(session)
+            link = messages.channel_url(live.ws, live.appkey, live.accesstoken, session, int(time.time()))
+            events: dict[str, float] = {}
+            async with connect(link) as ws:
+
+                async def read_events() -> None:  # timed as they arrive, while the packets go out
+                    while "AudioOver" not in events:
+                        payload = json.loads(await asyncio.wait_for(ws.recv(), 15))["Payload"]
+                        events.setdefault(payload["SpeakStatus"], time.monotonic())
+
+                reader = asyncio.create_task(read_events())
+                req = uuid.uuid4().hex
+                paced_from = time.monotonic()
+                for seq, packet in enumerate(packets, start=1):
+                    await ws.send(json.dumps(messages.send_audio(session, req, packet, seq)))
+                    # A live source sends in real time: the next packet is due when this one has played.
+                    await asyncio.sleep(max(0.0, paced_from + seq * 0.16 - 0.08 - time.monotonic()))
+                await ws.send(json.dumps(messages.send_audio(session, req, b"", len(packets) + 1, final=True)))
+                await reader
+            await asyncio.sleep(0.5)  # the stream's own half second of silence after it
+            await client.sessions.close(session)
+            return listener, events["AudioStart"], events["AudioOver"]
+
+    listener, start, over = run(flow())
+    try:
+        loud = listener.loud_arrivals()
+        assert loud, "the received audio never reached the stream"
+        assert not [t for t in loud if t < start - 0.1]  # silent until AudioStart
+        assert loud[0] - start < 1.0
+        assert abs((loud[-1] - loud[0]) - (over - start)) < 0.6  # as long as the drive said
     finally:
         listener.stop()
 
