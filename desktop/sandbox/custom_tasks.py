@@ -21,14 +21,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from desktop.sandbox import probe
+from desktop.media import preflight
 from desktop.sandbox.catalog import Anchor, Avatar, Timbre
 from desktop.sandbox.context import Context
 from desktop.sandbox.cos import CosServer
 from desktop.sandbox.render import render_video
 from desktop.sandbox.replies import SandboxError
 from desktop.sandbox.speech import synthesizer
-from desktop.spec import materials
 
 # Real-world durations in seconds (multiplied by --time-scale).
 STAGES: dict[str, tuple[tuple[str, float], ...]] = {
@@ -156,14 +155,9 @@ def _material_problems(ctx: Context, task: CustomTask) -> list[str]:
         name = str(url).rsplit("/", 1)[-1]
         problems: list[str] = []
         if field_name == "MaterialCosUrl":
-            if task.make_type in materials.VIDEO_MAX_BYTES:
-                problems = materials.check_avatar_video(probe.ffprobe(path, name), task.make_type)
-            elif task.make_type == "VOICE":
-                problems = materials.check_voice_zip(probe.voice_zip(path, name))
-            elif task.make_type == "IMAGE_PHOTO":
-                problems = materials.check_photo(probe.image(path, name))
+            problems = preflight.customization_material(path, task.make_type, name)
         elif field_name == "VoiceDriverCosFile":
-            problems = materials.check_driver_audio(probe.ffprobe(path, name))
+            problems = preflight.driver_audio(path, name)
         found += [f"{field_name}: {problem}" for problem in problems]
     return found
 

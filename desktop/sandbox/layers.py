@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from desktop.sandbox import probe
+from desktop.media import probe
 from desktop.sandbox.catalog import Avatar
 from desktop.sandbox.compose import Clip, Composition, Logo, Placement, anchor_box
 from desktop.sandbox.context import Context

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.sandbox import audio_metrics, probe
+from desktop.media import probe
+from desktop.sandbox import audio_metrics
 from desktop.sandbox.context import Context
 from desktop.sandbox.custom_tasks import local_file, state
 from desktop.sandbox.customization_handlers import TRAINING_TEXTS

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from desktop.sandbox import probe
+from desktop.media import probe
 from desktop.sandbox.catalog import Avatar
 from desktop.sandbox.context import Context
 from desktop.sandbox.custom_tasks import local_file

@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 import aiohttp
 from PIL import Image
 
-from desktop.sandbox import probe, subtitles
+from desktop.media import preflight, probe
+from desktop.sandbox import subtitles
 from desktop.sandbox.assets_handlers import find_avatar
 from desktop.sandbox.context import Context
 from desktop.sandbox.custom_tasks import local_file
@@ -319,8 +320,8 @@ async def photo_to_video(payload: dict[str, Any], ctx: Context) -> dict[str, Any
     if photo is None:
         task.failure = (801010, f"RefPhotoUrl: the file could not be downloaded from {payload['RefPhotoUrl']}")
     else:
-        facts = await asyncio.to_thread(probe.image, photo, str(payload["RefPhotoUrl"]).rsplit("/", 1)[-1])
-        if problems := materials.check_reference_photo(facts):
+        name = str(payload["RefPhotoUrl"]).rsplit("/", 1)[-1]
+        if problems := await asyncio.to_thread(preflight.reference_photo, photo, name):
             task.failure = (801009, "RefPhotoUrl: " + "; ".join(problems))
     if task.failure is None or payload["DriverType"] == "Text":
         await _inputs(ctx, task, materials.check_photo_audio)

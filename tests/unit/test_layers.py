@@ -19,8 +19,9 @@ ALLOWED: dict[str, set[str]] = {
     "media": {"spec", "media", "logs"},
     "services": {"spec", "api", "media", "services", "logs", "version", "PySide6.QtCore", "PySide6.QtGui"},
     "ui": {"spec", "api", "media", "services", "ui", "logs", "version", "PySide6"},
-    # The sandbox talks to the app over sockets only: it may use the spec and the pure signing function.
-    "sandbox": {"spec", "sandbox", "api.signing"},
+    # The sandbox talks to the app over sockets only: it may use the spec, media probing and the pure signing
+    # function.
+    "sandbox": {"spec", "media", "sandbox", "api.signing"},
 }
 
 
