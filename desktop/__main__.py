@@ -13,12 +13,13 @@ from pathlib import Path
 from desktop.version import APP_NAME, ORGANIZATION, VERSION
 
 STARTED = time.perf_counter()
-PROFILE_CHOICES = ("sandbox", "international", "mainland", "custom")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="avatar-studio", description=f"{APP_NAME} {VERSION}")
-    parser.add_argument("--profile", choices=PROFILE_CHOICES, help="connect with this profile (and remember it)")
+    from desktop.services import profiles
+
+    parser.add_argument("--profile", choices=profiles.KEYS, help="connect with this profile (and remember it)")
     parser.add_argument("--data-dir", type=Path, help="where settings, logs and work are kept")
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}")
@@ -67,6 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     qapp.setOrganizationName(ORGANIZATION)
     qapp.setApplicationVersion(VERSION)
     qapp.setDesktopFileName("io.github.avatarstudio.AvatarStudio")
+
+    from desktop.services.qt_runtime import signal_refcount_defect
+
+    if defect := signal_refcount_defect():
+        logging.getLogger("desktop").error("%s", defect)
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, APP_NAME, defect)
+        return 2
 
     from desktop.app import App
 

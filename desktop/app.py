@@ -11,13 +11,16 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
+from desktop.services import profiles
 from desktop.services import settings as opt
 from desktop.services.activity import ActivityLog, Level
+from desktop.services.connection_status import ConnectionStatus
 from desktop.services.settings import Settings
-from desktop.ui.main_window import PROFILE_NAMES, MainWindow
+from desktop.ui.common import connection_words
+from desktop.ui.main_window import MainWindow
 from desktop.ui.style import STYLESHEET
 
 if TYPE_CHECKING:
@@ -26,15 +29,9 @@ if TYPE_CHECKING:
     from desktop.services.secrets import SecretStore
 
 log = logging.getLogger("desktop.app")
+translate = QCoreApplication.translate
 
 SHUTDOWN_TIMEOUT_S = 6.0
-HEALTH_WORDS = {
-    "connecting": "Connecting",
-    "ok": "Connected",
-    "warning": "Connected, with a warning",
-    "error": "Not connected",
-    "unknown": "Unknown",
-}
 
 
 async def _load_services(secrets: SecretStore | None) -> SecretStore:
@@ -59,8 +56,8 @@ class App:
         self.data_dir = data_dir
         self.settings = Settings(data_dir / "settings.ini")
         if profile is not None:
-            if profile not in PROFILE_NAMES:
-                raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILE_NAMES)}")
+            if profile not in profiles.BY_KEY:
+                raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(profiles.KEYS)}")
             self.settings.set(opt.PROFILE, profile)
         self.activity = ActivityLog()
         qapp.setStyleSheet(STYLESHEET)
@@ -88,7 +85,7 @@ class App:
 
         self.engine = Engine().start()
         self.bridge = Bridge(self.engine)
-        self.bridge.call(_load_services(self._given_secrets), self._services_loaded, self._services_failed)
+        self.bridge.call(_load_services(self._given_secrets), self.window, self._services_loaded, self._services_failed)
 
     def _services_loaded(self, secrets: SecretStore) -> None:
         if self._closed or self.bridge is None:
@@ -98,20 +95,22 @@ class App:
         self.secrets = secrets
         self.connection = ConnectionService(self.settings, secrets, self.bridge, self.data_dir)
         self.connection.exchange.connect(self.activity.add_exchange)
-        self.connection.health_changed.connect(self._health_to_activity)
+        self.connection.status_changed.connect(self._status_to_activity)
         if not secrets.persistent:
-            self.activity.add("settings", "No system keyring", secrets.description, "warning")
+            self.activity.add("settings", translate("App", "No system keyring"), secrets.description, "warning")
         self.window.attach(self.connection, self.bridge)
         self.connection.reconnect()
 
     def _services_failed(self, error: BaseException) -> None:
         log.error("the services could not start: %s", error)
-        self.window.show_health("error", f"Avatar Studio could not start its services: {error}")
-        self.activity.add("app", "Services failed to start", str(error), "error")
+        self.window.show_status(ConnectionStatus("config", detail=str(error)))
+        self.activity.add("app", translate("App", "Services failed to start"), str(error), "error")
 
-    def _health_to_activity(self, health: str, text: str) -> None:
+    def _status_to_activity(self, status: ConnectionStatus) -> None:
+        health = status.health
         level: Level = "error" if health == "error" else "warning" if health == "warning" else "info"
-        self.activity.add("connection", HEALTH_WORDS.get(health, health), text, level=level)
+        title = connection_words.health_title(health)
+        self.activity.add("connection", title, connection_words.describe(status), level=level)
 
     def shutdown(self) -> None:
         """Save the window, close the client and the sandbox on the engine (bounded wait), stop the engine."""
@@ -124,9 +123,9 @@ class App:
         engine = self.engine
         if engine is None or not engine.running:
             return
-        if self.connection is not None:
+        future = self.connection.shutdown() if self.connection is not None else None
+        if future is not None:
             # The app is closing and its window is gone: waiting here, bounded, is what keeps no child behind.
-            future = engine.submit(self.connection.shutdown())
             try:
                 future.result(SHUTDOWN_TIMEOUT_S)
             except Exception as exc:

@@ -11,6 +11,8 @@ import pytest
 from tests.fixtures.memory_keyring import MemoryKeyring
 from tests.fixtures.scripted_server import ScriptedServer
 
+pytest_plugins = ["pytester", "tests.fixtures.logfail"]
+
 
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:

@@ -7,8 +7,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from desktop.i18n import args
 from desktop.logs import redact
 
 if TYPE_CHECKING:  # the transport pulls in httpx, which the window does not need to appear
@@ -16,6 +17,7 @@ if TYPE_CHECKING:  # the transport pulls in httpx, which the window does not nee
 
 Level = Literal["info", "warning", "error"]
 MAX_ENTRIES = 5000
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,10 @@ class ActivityLog(QObject):
     added = Signal(object)
     cleared = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, capacity: int = MAX_ENTRIES, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.entries: deque[ActivityEntry] = deque(maxlen=MAX_ENTRIES)
+        self.capacity = capacity  # the oldest entry is dropped to make room; views drop it too
+        self.entries: deque[ActivityEntry] = deque(maxlen=capacity)
 
     def add(
         self, kind: str, title: str, detail: str = "", level: Level = "info", duration_ms: float | None = None
@@ -47,11 +50,18 @@ class ActivityLog(QObject):
 
     def add_exchange(self, exchange: Exchange) -> None:
         ok = exchange.outcome == "ok"
-        retry = f" (attempt {exchange.attempt})" if exchange.attempt > 1 else ""
-        title = f"{exchange.endpoint}{retry}"
-        status = f"HTTP {exchange.status}" if exchange.status is not None else "no answer"
-        code = f", code {exchange.code}" if exchange.code is not None else ""
-        detail = f"{status}{code}, request {exchange.request_id}" + ("" if ok else f": {exchange.outcome}")
+        title = exchange.endpoint
+        if exchange.attempt > 1:
+            title = args(translate("Activity", "%1 (attempt %2)"), exchange.endpoint, exchange.attempt)
+        if exchange.status is None:
+            answer = translate("Activity", "no answer")
+        elif exchange.code is None:
+            answer = args(translate("Activity", "HTTP %1"), exchange.status)
+        else:
+            answer = args(translate("Activity", "HTTP %1, code %2"), exchange.status, exchange.code)
+        detail = args(translate("Activity", "%1, request %2"), answer, exchange.request_id)
+        if not ok:
+            detail = args(translate("Activity", "%1: %2"), detail, exchange.outcome)
         self.add("request", title, detail, "info" if ok else "error", exchange.duration_ms)
 
     def clear(self) -> None:

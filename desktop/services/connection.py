@@ -1,103 +1,40 @@
-"""The connection to the platform: which profile, its environment and credentials, the client on the engine,
-its health, and "Test connection" reported in words."""
+"""The connection to the platform, on the GUI thread: which profile, its client, its health, Test connection.
+
+The work happens on the engine (`connector.py`): this service reads the settings on the GUI thread into a
+`ConnectPlan` of plain values, hands it over, and takes the answer back through the bridge. `client` is assigned
+here only, on the GUI thread; engine code receives it as an argument.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import dataclasses
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.api import (
-    INTERNATIONAL,
-    MAINLAND,
-    ApiError,
-    AuthError,
-    Client,
-    ClockSkewError,
-    Credentials,
-    Environment,
-    PlatformError,
-    TransportError,
-    custom,
-)
+from desktop.api import Client, Credentials
 from desktop.api.transport import Exchange
-from desktop.logs import redact
+from desktop.services import profiles
 from desktop.services import settings as opt
+from desktop.services.connection_status import ConnectionStatus, Health
+from desktop.services.connector import Connector, ConnectPlan, Opened
 from desktop.services.engine import Bridge
-from desktop.services.sandbox_process import SandboxProcess, SandboxUnavailableError
-from desktop.services.secrets import SecretStore, token_name
+from desktop.services.profiles import Profile
+from desktop.services.sandbox_process import SandboxProcess
+from desktop.services.secrets import SecretStore
 from desktop.services.settings import Settings
 
 log = logging.getLogger("desktop.services.connection")
 
-PROFILES: dict[str, str] = {
-    "sandbox": "Sandbox (local, free)",
-    "international": "International (gw-sg.tvs.qq.com)",
-    "mainland": "Mainland (gw.tvs.qq.com)",
-    "custom": "Custom (private deployment)",
-}
-
-CLOUD_HINT = "A cloud profile can be chosen in File → Settings (Ctrl+,)."
-
-Health = Literal["unknown", "connecting", "ok", "warning", "error"]
-ProbeKind = Literal["ok", "credentials", "auth", "clock", "network", "server", "sandbox", "config"]
-
-
-@dataclass(frozen=True)
-class ProbeResult:
-    kind: ProbeKind
-    text: str
-
-    @property
-    def ok(self) -> bool:
-        return self.kind in ("ok", "clock")
-
-    @property
-    def health(self) -> Health:
-        return "ok" if self.kind == "ok" else "warning" if self.ok else "error"
-
-
-async def probe(client: Client) -> ProbeResult:
-    """One cheap signed query (the first service asset), and what its outcome means for the user."""
-    started = time.monotonic()
-    where = client.environment.api_url
-    try:
-        await client.assets.service_assets(page_index=1, page_size=1)
-    except ClockSkewError as exc:
-        return ProbeResult("clock", str(exc))
-    except AuthError as exc:
-        return ProbeResult(
-            "auth",
-            f"{where} refused the appkey or access token (code {exc.code}: {exc.server_message or exc.meaning}). "
-            "Check both in Settings.",
-        )
-    except TransportError as exc:
-        return ProbeResult("network", f"Cannot reach {where}: {exc}. Check the network and the address.")
-    except PlatformError as exc:
-        return ProbeResult("server", f"{where} answered with code {exc.code}: {exc.meaning}. {exc.remedy}")
-    except ApiError as exc:
-        return ProbeResult("config", str(exc))
-    elapsed = (time.monotonic() - started) * 1000
-    offset = client.transport.clock.offset
-    if abs(offset) > 60:
-        return ProbeResult(
-            "clock",
-            f"Connected to {where}, but this computer's clock is {offset / 60:+.1f} minutes off the server's. "
-            "Requests are corrected automatically; setting the system clock right is safer.",
-        )
-    return ProbeResult("ok", f"Connected to {where}: a signed query was answered in {elapsed:.0f} ms.")
-
 
 class ConnectionService(QObject):
-    """Owns the current Client (living on the engine) and reports health. GUI thread only."""
+    """Owns the current Client and reports the connection's status. GUI thread only."""
 
-    health_changed = Signal(str, str)  # Health, words
+    status_changed = Signal(object)  # ConnectionStatus
     exchange = Signal(object)  # Exchange, for the activity log
     client_changed = Signal()
 
@@ -115,27 +52,47 @@ class ConnectionService(QObject):
         self.bridge = bridge
         self.data_dir = data_dir
         self.client: Client | None = None
-        self.health: Health = "unknown"
-        self.health_text = "Not connected yet"
-        self.sandbox = SandboxProcess(data_dir / "sandbox", settings.get(opt.SANDBOX_TIME_SCALE))
+        self.status = ConnectionStatus("starting")
+        sandbox = SandboxProcess(data_dir / "sandbox", settings.get(opt.SANDBOX_TIME_SCALE))
+        self.connector = Connector(secrets, sandbox, self._on_exchange)
         self._generation = 0
-        self._connecting: asyncio.Task[ProbeResult] | None = None  # engine side
 
     @property
-    def profile(self) -> str:
-        value = self.settings.get(opt.PROFILE)
-        return value if value in PROFILES else "sandbox"
+    def sandbox(self) -> SandboxProcess:
+        """The sandbox child (engine side: its coroutines run on the engine)."""
+        return self.connector.sandbox
 
-    def _set_health(self, health: Health, text: str) -> None:
-        self.health, self.health_text = health, text
-        self.health_changed.emit(health, text)
+    @property
+    def profile(self) -> Profile:
+        return profiles.profile(self.settings.get(opt.PROFILE))
 
-    def load_secret(self, name: str, on_done: Callable[[str], None]) -> None:
-        """Read a keyring entry off the GUI thread (a keyring may block, e.g. while it waits to be unlocked)."""
-        self.bridge.call(asyncio.to_thread(self.secrets.get, name), on_done, lambda _error: on_done(""))
+    @property
+    def health(self) -> Health:
+        return self.status.health
+
+    def _set_status(self, status: ConnectionStatus) -> None:
+        self.status = status
+        self.status_changed.emit(status)
+
+    def plan(
+        self, profile: Profile, *, appkey: str | None = None, api_url: str | None = None, ws_url: str | None = None
+    ) -> ConnectPlan:
+        """A connect's inputs from the saved settings, or from the values given (a dialog's unsaved fields)."""
+        saved_appkey = self.settings.get(profile.appkey) if profile.appkey is not None else ""
+        return ConnectPlan(
+            profile,
+            timeout_s=self.settings.get(opt.REQUEST_TIMEOUT_S),
+            appkey=saved_appkey if appkey is None else appkey,
+            api_url=self.settings.get(opt.CUSTOM_API_URL) if api_url is None else api_url,
+            ws_url=self.settings.get(opt.CUSTOM_WS_URL) if ws_url is None else ws_url,
+        )
+
+    # --- secrets, off the GUI thread (a keyring may block while it waits to be unlocked) ---
+    def load_secret(self, name: str, context: QObject, on_done: Callable[[str], None]) -> None:
+        self.bridge.call(asyncio.to_thread(self.secrets.get, name), context, on_done, lambda _error: on_done(""))
 
     def save_secrets(self, values: dict[str, str], on_done: Callable[[], None]) -> None:
-        """Write keyring entries off the GUI thread, then call `on_done` on it."""
+        """Write keyring entries, then call `on_done` (tied to this service: it runs after a dialog has closed)."""
 
         async def save() -> None:
             for name, value in values.items():
@@ -145,125 +102,74 @@ class ConnectionService(QObject):
             log.error("saving a token failed: %s", type(error).__name__)
             on_done()
 
-        self.bridge.call(save(), lambda _result: on_done(), failed)
+        self.bridge.call(save(), self, lambda _result: on_done(), failed)
 
-    def environment_and_credentials(self, profile: str, token: str) -> tuple[Environment, Credentials]:
-        """For the cloud profiles (ValueError names a missing or malformed setting)."""
-        if profile == "international":
-            environment = INTERNATIONAL
-        elif profile == "mainland":
-            environment = MAINLAND
-        elif profile == "custom":
-            api_url = self.settings.get(opt.CUSTOM_API_URL)
-            if not api_url:
-                raise ValueError("The Custom profile needs the private deployment's address (Settings).")
-            environment = custom(api_url, self.settings.get(opt.CUSTOM_WS_URL))
-        else:
-            raise ValueError(f"{profile} is not a cloud profile")
-        appkey = self.settings.get(opt.APPKEYS[profile])
-        return environment, Credentials(appkey, token)
-
-    def reconnect(self, on_done: Callable[[ProbeResult], None] | None = None) -> None:
-        """(Re)build the client for the current profile, then probe it; health follows."""
+    # --- connecting ---
+    def reconnect(self, on_done: Callable[[ConnectionStatus], None] | None = None) -> None:
+        """(Re)build the client for the current profile, then probe it; the status follows."""
         self._generation += 1
         generation = self._generation
-        profile = self.profile
-        self._set_health("connecting", f"Connecting to {PROFILES[profile]}…")
+        plan = self.plan(self.profile)
+        replacing, self.client = self.client, None
+        self._set_status(ConnectionStatus("connecting", plan.profile.key))
 
-        def done(result: ProbeResult) -> None:
-            if generation != self._generation:
-                return  # a newer connect() superseded this one
-            self._set_health(result.health, result.text)
+        def done(opened: Opened) -> None:
+            if generation != self._generation:  # a newer reconnect superseded this one
+                if opened.client is not None:
+                    self.bridge.call(opened.client.aclose(), self)
+                return
+            self.client = opened.client
+            self._set_status(opened.status)
             self.client_changed.emit()
             if on_done is not None:
-                on_done(result)
+                on_done(opened.status)
 
         def failed(error: BaseException) -> None:
-            done(ProbeResult("config", f"Could not connect: {error}"))
+            log.error("connecting failed unexpectedly: %s", error)
+            done(Opened(None, ConnectionStatus("config", plan.profile.key, detail=str(error))))
 
-        self.bridge.call(self._connect(profile), done, failed)
+        self.bridge.call(self.connector.reconnect(plan, replacing), self, done, failed)
 
-    async def _connect(self, profile: str) -> ProbeResult:
-        self._connecting = asyncio.current_task()
-        old, self.client = self.client, None
-        if old is not None:
-            await old.aclose()
-        if profile == "sandbox":
-            try:
-                info = await self.sandbox.start()
-            except SandboxUnavailableError as exc:
-                return ProbeResult("sandbox", f"Sandbox not available: {exc}. {CLOUD_HINT}")
-            environment = custom(info.api, info.ws)
-            credentials = Credentials(info.appkey, info.accesstoken)
-            redact.register(info.accesstoken)
-        else:
-            await self.sandbox.stop()
-            token = await asyncio.to_thread(self.secrets.get, token_name(profile))
-            try:
-                environment, credentials = self.environment_and_credentials(profile, token)
-            except ValueError as exc:
-                return ProbeResult("config", str(exc))
-            if not credentials.complete:
-                return ProbeResult("credentials", "Enter the appkey and access token in Settings (Ctrl+,).")
-        timeout = self.settings.get(opt.REQUEST_TIMEOUT_S)
-        self.client = Client(environment, credentials, timeout=timeout, on_exchange=self._on_exchange)
-        return await probe(self.client)
-
-    def test(self, on_done: Callable[[ProbeResult], None]) -> None:
-        """Probe the current client without rebuilding it (Settings' Test connection uses reconnect())."""
+    def test(self, context: QObject, on_done: Callable[[ConnectionStatus], None]) -> None:
+        """Probe the current client without rebuilding it (the menu's Test connection)."""
         client = self.client
         if client is None:
             self.reconnect(on_done)
             return
-        self.bridge.call(probe(client), on_done, lambda e: on_done(ProbeResult("config", str(e))))
+        from desktop.services.connector import probe
+
+        def failed(error: BaseException) -> None:
+            on_done(ConnectionStatus("config", self.profile.key, detail=str(error)))
+
+        self.bridge.call(probe(client, self.profile.key), context, on_done, failed)
 
     def test_candidate(
         self,
-        profile: str,
+        profile: Profile,
         api_url: str,
         ws_url: str,
         credentials: Credentials,
-        on_done: Callable[[ProbeResult], None],
+        context: QObject,
+        on_done: Callable[[ConnectionStatus], None],
     ) -> None:
         """Probe settings that are not saved yet (the Settings dialog's Test connection)."""
+        plan = self.plan(profile, appkey=credentials.appkey, api_url=api_url, ws_url=ws_url)
+        plan = dataclasses.replace(plan, token=credentials.access_token)
 
-        async def run() -> ProbeResult:
-            if profile == "sandbox":
-                try:
-                    info = await self.sandbox.start()
-                except SandboxUnavailableError as exc:
-                    return ProbeResult("sandbox", f"Sandbox not available: {exc}.")
-                environment, creds = custom(info.api, info.ws), Credentials(info.appkey, info.accesstoken)
-            else:
-                if profile == "international":
-                    environment = INTERNATIONAL
-                elif profile == "mainland":
-                    environment = MAINLAND
-                else:
-                    try:
-                        environment = custom(api_url, ws_url)
-                    except ValueError as exc:
-                        return ProbeResult("config", str(exc))
-                creds = credentials
-                if not creds.complete:
-                    return ProbeResult("credentials", "Enter both the appkey and the access token.")
-            timeout = self.settings.get(opt.REQUEST_TIMEOUT_S)
-            async with Client(environment, creds, timeout=timeout, on_exchange=self._on_exchange) as client:
-                return await probe(client)
+        def failed(error: BaseException) -> None:
+            on_done(ConnectionStatus("config", profile.key, detail=str(error)))
 
-        self.bridge.call(run(), on_done, lambda e: on_done(ProbeResult("config", f"Could not test: {e}")))
+        self.bridge.call(self.connector.test(plan), context, on_done, failed)
 
     def _on_exchange(self, exchange: Exchange) -> None:
-        # Called on the engine thread: hand it to the GUI thread.
-        self.bridge.post(lambda: self.exchange.emit(exchange))
+        # Called on the engine thread: only the bridge's thread-safe post is touched here.
+        self.bridge.post(lambda: self.exchange.emit(exchange), self)
 
-    async def shutdown(self) -> None:
-        """On the engine: end a connect in progress, close the client and stop the sandbox."""
-        connecting, self._connecting = self._connecting, None
-        if connecting is not None and not connecting.done():
-            connecting.cancel()
-            await asyncio.wait([connecting], timeout=2.0)
-        if self.client is not None:
-            await self.client.aclose()
-            self.client = None
-        await self.sandbox.stop()
+    def shutdown(self) -> concurrent.futures.Future[None] | None:
+        """GUI thread, at quit: hand the client to the engine to close, with the sandbox. Returns nothing to wait
+        on when the engine is gone."""
+        client, self.client = self.client, None
+        self._generation += 1  # an answer still on its way is stale
+        if not self.bridge.engine.running:
+            return None
+        return self.bridge.engine.submit(self.connector.shutdown(client))

@@ -1,9 +1,12 @@
 """The engine: one asyncio event loop in its own thread, where all network I/O runs (httpx, WebSockets, pollers,
 the audio pacer), so that neither waits on the GUI nor the GUI on it.
 
-GUI -> engine: `engine.submit(coro)` returns a concurrent Future. Engine -> GUI: `Bridge.call(coro, on_result,
-on_error)` runs the coroutine on the engine and calls back on the GUI thread, through a queued Qt signal of a
-QObject that lives there. Callbacks never run on the engine thread.
+GUI -> engine: `engine.submit(coro)` returns a concurrent Future. Engine -> GUI: `Bridge.call(coro, context,
+on_result, on_error)` runs the coroutine on the engine and calls back on the GUI thread, through a queued Qt signal of
+a QObject that lives there, unless `context` was deleted meanwhile. Callbacks never run on the engine thread.
+
+What runs on the engine gets plain values captured on the GUI thread (never a QWidget, QSettings or any other
+GUI-thread object), and hands its results back through the bridge.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 log = logging.getLogger("desktop.services.engine")
 
@@ -89,7 +94,12 @@ class Engine:
 
 
 class Bridge(QObject):
-    """Delivers engine results to the GUI thread. Create it on the GUI thread."""
+    """Delivers engine results to the GUI thread. Create it on the GUI thread.
+
+    Every call names a context QObject, as Qt's `connect(signal, context, slot)` does: when the context has been
+    deleted by the time the answer arrives (a dialog closed while its request was in flight), the callbacks are
+    dropped, silently. The check runs on the GUI thread, where Qt deletes objects, so it cannot race a deletion.
+    """
 
     _deliver = Signal(object)
     busy_changed = Signal(int)  # how many engine calls are running
@@ -98,7 +108,10 @@ class Bridge(QObject):
         super().__init__(parent)
         self.engine = engine
         self.in_flight = 0
-        self._deliver.connect(self._run_on_gui_thread)
+        self.dropped = 0  # answers dropped because their context was gone (for tests and the soak)
+        # Queued even when emitted on the GUI thread (a future that is already done runs its done-callback at once,
+        # on the caller's thread): a callback never runs inside call() itself, before its caller has moved on.
+        self._deliver.connect(self._run_on_gui_thread, Qt.ConnectionType.QueuedConnection)
 
     def _count(self, change: int) -> None:
         self.in_flight += change
@@ -111,33 +124,48 @@ class Bridge(QObject):
         except Exception:
             log.exception("a GUI callback failed")
 
-    def post(self, callback: Callable[[], None]) -> None:
-        """Run `callback` on the GUI thread soon; callable from any thread."""
-        self._deliver.emit(callback)
+    def post(self, callback: Callable[[], None], context: QObject | None = None) -> None:
+        """Run `callback` on the GUI thread soon, unless `context` is deleted first; callable from any thread."""
+        self._deliver.emit(callback if context is None else self._guarded(callback, context))
+
+    def _guarded(self, callback: Callable[[], None], context: QObject) -> Callable[[], None]:
+        # A weak reference: a pending answer must not keep a closed window's wrapper alive.
+        ref = weakref.ref(context)
+
+        def run() -> None:
+            alive = ref()
+            if alive is None or not shiboken6.isValid(alive):
+                self.dropped += 1
+                return
+            callback()
+
+        return run
 
     def call(
         self,
         coro: Coroutine[Any, Any, T],
+        context: QObject,
         on_result: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> concurrent.futures.Future[T]:
-        """Run `coro` on the engine; call `on_result` or `on_error` on the GUI thread when it ends."""
+        """Run `coro` on the engine; call `on_result` or `on_error` on the GUI thread when it ends, if `context`
+        still exists then. Errors with no `on_error` are logged."""
         future = self.engine.submit(coro)
         self._count(+1)
 
-        def done(finished: concurrent.futures.Future[T]) -> None:
+        def done(finished: concurrent.futures.Future[T]) -> None:  # on the engine thread
             self.post(lambda: self._count(-1))
             if finished.cancelled():
                 return
             error = finished.exception()
             if error is not None:
                 if on_error is not None:
-                    self.post(lambda: on_error(error))
+                    self.post(lambda: on_error(error), context)
                 else:
                     log.error("engine task failed: %s", error)
             elif on_result is not None:
                 result = finished.result()
-                self.post(lambda: on_result(result))
+                self.post(lambda: on_result(result), context)
 
         future.add_done_callback(done)
         return future

@@ -23,7 +23,7 @@ class Option(Generic[T]):
 
 
 # --- user settings ---
-PROFILE = Option("settings/connection/profile", str, "sandbox", "Sandbox, International, Mainland or Custom")
+PROFILE = Option("settings/connection/profile", str, "sandbox", "a key of desktop.services.profiles")
 CUSTOM_API_URL = Option("settings/connection/custom_api_url", str, "", "Private deployment HTTPS address")
 CUSTOM_WS_URL = Option("settings/connection/custom_ws_url", str, "", "Private deployment WebSocket address")
 APPKEY_INTERNATIONAL = Option("settings/credentials/international/appkey", str, "")
@@ -31,8 +31,6 @@ APPKEY_MAINLAND = Option("settings/credentials/mainland/appkey", str, "")
 APPKEY_CUSTOM = Option("settings/credentials/custom/appkey", str, "")
 REQUEST_TIMEOUT_S = Option("settings/connection/timeout_s", float, 30.0, "Seconds to wait for an answer")
 SANDBOX_TIME_SCALE = Option("settings/sandbox/time_scale", float, 1.0, "Shortens the sandbox's simulated waits")
-
-APPKEYS = {"international": APPKEY_INTERNATIONAL, "mainland": APPKEY_MAINLAND, "custom": APPKEY_CUSTOM}
 
 # --- persisted UI state ---
 WINDOW_GEOMETRY = Option("persist/main_window/geometry", bytes, b"")

@@ -9,22 +9,28 @@ import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from desktop.i18n import args
 from desktop.version import APP_NAME, VERSION
 
 
 class AboutDialog(QDialog):
     def __init__(self, data_dir: Path, log_file: Path | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"About {APP_NAME}")
+        self.setWindowTitle(args(self.tr("About %1"), APP_NAME))
         layout = QVBoxLayout(self)
-        log_line = f"<br>Log: {log_file}" if log_file else ""
+        versions = f"Python {platform.python_version()} · Qt {qVersion()} · PySide6 {PySide6.__version__}"
+        where = args(self.tr("Data: %1"), data_dir)
+        if log_file:
+            where += "<br>" + args(self.tr("Log: %1"), log_file)
         text = QLabel(
-            f"<h2>{APP_NAME} {VERSION}</h2>"
-            "<p>A desktop studio for the Tencent Cloud AI Digital Human platform: assets, avatar and voice "
-            "customization, video production and live streams, with a local sandbox of the whole platform.</p>"
-            f"<p>Python {platform.python_version()} · Qt {qVersion()} · PySide6 {PySide6.__version__}</p>"
-            f"<p>Data: {data_dir}{log_line}</p>"
-            "<p>Open source under the Apache License 2.0.</p>",
+            f"<h2>{APP_NAME} {VERSION}</h2><p>"
+            + self.tr(
+                "A desktop studio for the Tencent Cloud AI Digital Human platform: assets, avatar and voice "
+                "customization, video production and live streams, with a local sandbox of the whole platform."
+            )
+            + f"</p><p>{versions}</p><p>{where}</p><p>"
+            + self.tr("Open source under the Apache License 2.0.")
+            + "</p>",
             self,
         )
         text.setWordWrap(True)

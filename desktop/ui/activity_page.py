@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,19 +26,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import QT_TRANSLATE_NOOP
 from desktop.services.activity import ActivityEntry, ActivityLog
 from desktop.ui.pages import AREAS, page_header
 
-COLUMNS = ("Time", "Kind", "What", "Detail", "ms")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("ActivityModel", "Time"),
+    QT_TRANSLATE_NOOP("ActivityModel", "Kind"),
+    QT_TRANSLATE_NOOP("ActivityModel", "What"),
+    QT_TRANSLATE_NOOP("ActivityModel", "Detail"),
+    QT_TRANSLATE_NOOP("ActivityModel", "ms"),
+)
 _LEVEL_COLOURS = {"warning": QColor("#b26a00"), "error": QColor("#d93025")}
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 
 class ActivityModel(QAbstractTableModel):
+    """The log's entries as rows. It holds references, not copies, and no more than the log keeps: when the log
+    drops its oldest entry to make room, the first row goes too (so a day of live driving stays bounded)."""
+
     def __init__(self, log: ActivityLog) -> None:
         super().__init__()
-        self._rows: list[ActivityEntry] = list(log.entries)
+        self._rows: deque[ActivityEntry] = deque(log.entries)
+        self._capacity = log.capacity
         log.added.connect(self._append)
         log.cleared.connect(self._clear)
 
@@ -42,7 +61,7 @@ class ActivityModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
+            return QCoreApplication.translate("ActivityModel", COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -71,6 +90,10 @@ class ActivityModel(QAbstractTableModel):
         return self._rows[row]
 
     def _append(self, entry: ActivityEntry) -> None:
+        if len(self._rows) >= self._capacity:
+            self.beginRemoveRows(QModelIndex(), 0, 0)
+            self._rows.popleft()
+            self.endRemoveRows()
         row = len(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.append(entry)
@@ -92,11 +115,11 @@ class ActivityPage(QWidget):
 
         bar = QHBoxLayout()
         self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Filter (Ctrl+F)…")
+        self.filter.setPlaceholderText(self.tr("Filter (Ctrl+F)…"))
         self.filter.setClearButtonEnabled(True)
-        self.copy_button = QPushButton("Copy", self)
-        self.copy_button.setToolTip("Copy the selected rows (Ctrl+C)")
-        self.clear_button = QPushButton("Clear", self)
+        self.copy_button = QPushButton(self.tr("Copy"), self)
+        self.copy_button.setToolTip(self.tr("Copy the selected rows (Ctrl+C)"))
+        self.clear_button = QPushButton(self.tr("Clear"), self)
         bar.addWidget(self.filter, 1)
         bar.addWidget(self.copy_button)
         bar.addWidget(self.clear_button)

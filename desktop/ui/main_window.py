@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 
 from desktop.services import settings as opt
 from desktop.services.activity import ActivityLog
+from desktop.services.connection_status import ConnectionStatus
 from desktop.services.settings import Settings
+from desktop.ui.common import connection_words, profile_names
 from desktop.ui.common.health import HealthIndicator, WorkIndicator
 from desktop.ui.pages import AREA_KEYS, AREAS, PlannedPage
 from desktop.version import APP_NAME
@@ -32,7 +34,6 @@ if TYPE_CHECKING:  # the window appears before these (and httpx behind them) are
     from desktop.ui.activity_page import ActivityPage
 
 APP_ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "io.github.avatarstudio.AvatarStudio.svg"
-PROFILE_NAMES = {"sandbox": "Sandbox", "international": "International", "mainland": "Mainland", "custom": "Custom"}
 
 
 class MainWindow(QMainWindow):
@@ -66,10 +67,10 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(central)
         # Pages are built the first time they are shown: only one is visible at start.
         self._built: dict[str, QWidget] = {}
-        self._health = ("connecting", "Starting…")
+        self._status = ConnectionStatus("starting")
         for area in AREAS:
-            item = QListWidgetItem(area.title)
-            item.setToolTip(area.subtitle)
+            item = QListWidgetItem(area.shown_title)
+            item.setToolTip(area.shown_subtitle)
             self.navigation.addItem(item)
             self.pages.addWidget(QWidget(self.pages))
         layout.addWidget(self.navigation)
@@ -91,16 +92,16 @@ class MainWindow(QMainWindow):
         self.settings_action: QAction | None = None
         self.test_action: QAction | None = None
         self._show_profile()
-        self.show_health("connecting", "Starting…")
+        self.show_status(self._status)
         self.restore_state()
 
     def attach(self, connection: ConnectionService, bridge: Bridge) -> None:
         """Connect the window to the services once they are built (after the window is on screen)."""
         self.connection = connection
-        connection.health_changed.connect(self.show_health)
+        connection.status_changed.connect(self.show_status)
         bridge.busy_changed.connect(self.work.set_running)
         self._enable_connection_actions()
-        self.show_health(connection.health, connection.health_text)
+        self.show_status(connection.status)
 
     def _enable_connection_actions(self) -> None:
         for action in (self.settings_action, self.test_action):
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
                 page = activity_page.ActivityPage(self.activity, self.pages)
             else:
                 planned = PlannedPage(area, self.pages)
-                planned.show_health(*self._health)
+                planned.show_health(connection_words.describe(self._status))
                 page = planned
             slot = self.pages.widget(index)
             self.pages.insertWidget(index, page)
@@ -180,14 +181,15 @@ class MainWindow(QMainWindow):
             self.settings.set(opt.LAST_PAGE, AREA_KEYS[row])
 
     # --- status ---
-    def show_health(self, health: str, text: str) -> None:
-        self._health = (health, text)
-        self.health.show_health(health, text)
+    def show_status(self, status: ConnectionStatus) -> None:
+        self._status = status
+        text = connection_words.describe(status)
+        self.health.show_health(status.health, text)
         for page in self.planned.values():
-            page.show_health(health, text)
+            page.show_health(text)
 
     def _show_profile(self) -> None:
-        self.profile_label.setText(PROFILE_NAMES.get(self.settings.get(opt.PROFILE), "Sandbox"))
+        self.profile_label.setText(profile_names.short_name(self.settings.get(opt.PROFILE)))
 
     def _settings_changed(self, key: str) -> None:
         if key == opt.PROFILE.key:
@@ -205,7 +207,8 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(dialog.deleteLater)
         if dialog.exec():
             changed = before != self._connection_settings()
-            self.activity.add("settings", "Settings saved", "the connection changed" if changed else "")
+            detail = self.tr("the connection changed") if changed else ""
+            self.activity.add("settings", self.tr("Settings saved"), detail)
         else:
             dialog.deleteLater()
 
@@ -216,8 +219,8 @@ class MainWindow(QMainWindow):
     def test_connection(self) -> None:
         if self.connection is None:
             return
-        self.activity.add("connection", "Testing the connection")
-        self.connection.test(lambda result: self.show_health(result.health, result.text))
+        self.activity.add("connection", self.tr("Testing the connection"))
+        self.connection.test(self, self.show_status)
 
     def open_about(self) -> None:
         from desktop.ui.about import AboutDialog

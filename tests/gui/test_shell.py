@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from desktop.services.settings import Settings
 from desktop.ui.pages import AREA_KEYS, PlannedPage
 from desktop.ui.settings.dialog import SettingsDialog
 from tests.fixtures.memory_keyring import MemoryKeyring
-from tests.fixtures.scripted_server import Reply, ScriptedServer
+from tests.fixtures.scripted_server import Received, Reply, ScriptedServer
 
 AppFactory = Callable[..., App]
 ASSETS_REPLY = Reply({"ServiceAssetInfos": [], "Total": 0})
@@ -190,6 +191,38 @@ def test_test_connection_reports_the_outcome_in_words(
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled() and dialog.test_result.text() != "Testing…", timeout=30000)
     assert dialog.test_result.text().startswith(expected) or expected in dialog.test_result.text()
+
+
+def test_a_settings_dialog_closed_during_its_test_gets_no_answer(
+    qtbot: QtBot, make_app: AppFactory, scripted_server: ScriptedServer
+) -> None:
+    """The dialog is deleted on Cancel while its Test connection is on the wire: the answer is dropped, not
+    delivered to a dead widget (which used to log an error)."""
+    answer = threading.Event()
+    asked = threading.Event()
+
+    def held(_request: Received) -> Reply:
+        asked.set()
+        answer.wait(20)
+        return ASSETS_REPLY
+
+    scripted_server.default = held
+    app = started(qtbot, make_app())
+    qtbot.waitUntil(lambda: app.window.health.health == "ok", timeout=30000)
+    assert app.bridge is not None
+    dialog = settings_dialog(qtbot, app, "custom")
+    dialog.api_url.setText(scripted_server.url)
+    dialog.appkey.setText(scripted_server.appkey)
+    qtbot.waitUntil(dialog.token.isEnabled)
+    dialog.token.setText(scripted_server.access_token)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(asked.is_set, timeout=10000)
+    with qtbot.waitSignal(dialog.destroyed):
+        dialog.reject()
+        dialog.deleteLater()
+    answer.set()
+    qtbot.waitUntil(lambda: app.bridge is not None and app.bridge.in_flight == 0, timeout=10000)
+    assert app.bridge.dropped == 1
 
 
 def test_requests_reach_the_activity_log_without_secrets(

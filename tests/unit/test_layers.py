@@ -17,8 +17,19 @@ ALLOWED: dict[str, set[str]] = {
     "spec": {"spec"},
     "api": {"spec", "api", "logs"},
     "media": {"spec", "media", "logs"},
-    "services": {"spec", "api", "media", "services", "logs", "version", "PySide6.QtCore", "PySide6.QtGui"},
-    "ui": {"spec", "api", "media", "services", "ui", "logs", "version", "PySide6"},
+    "services": {
+        "spec",
+        "api",
+        "media",
+        "services",
+        "logs",
+        "i18n",
+        "version",
+        "PySide6.QtCore",
+        "PySide6.QtGui",
+        "shiboken6",
+    },
+    "ui": {"spec", "api", "media", "services", "ui", "logs", "i18n", "version", "PySide6", "shiboken6"},
     # The sandbox talks to the app over sockets only: it may use the spec, media probing and the pure signing
     # function.
     "sandbox": {"spec", "media", "sandbox", "api.signing"},

@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
+from desktop.i18n import args
 from desktop.ui.style import HEALTH_COLOURS
 
 
@@ -26,7 +27,7 @@ class HealthIndicator(QWidget):
         layout.addWidget(self.dot)
         layout.addWidget(self.text)
         self.health = "unknown"
-        self.show_health("unknown", "Not connected yet")
+        self.show_health("unknown", self.tr("Not connected yet"))
 
     def show_health(self, health: str, text: str) -> None:
         self.health = health
@@ -36,7 +37,7 @@ class HealthIndicator(QWidget):
         short = first_sentence if len(first_sentence) <= 70 else first_sentence[:67] + "…"
         self.text.setText(short)
         self.setToolTip(text)
-        self.setAccessibleName(f"Connection: {text}")
+        self.setAccessibleName(args(self.tr("Connection: %1"), text))
 
     def finish(self) -> None:
         """After the window is first shown: the Qt namespace (even importing the name `Qt`) builds ~150 enums,
@@ -66,5 +67,5 @@ class WorkIndicator(QWidget):
         self.set_running(0)
 
     def set_running(self, count: int) -> None:
-        self.label.setText(f"{count} request{'s' if count != 1 else ''} running")
+        self.label.setText(args(self.tr("Requests running: %1"), count))
         self.setVisible(count > 0)

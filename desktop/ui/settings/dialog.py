@@ -24,9 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.api import Credentials
+from desktop.i18n import args
+from desktop.services import profiles
 from desktop.services import settings as opt
-from desktop.services.connection import PROFILES, ConnectionService, ProbeResult
+from desktop.services.connection import ConnectionService
+from desktop.services.connection_status import ConnectionStatus
+from desktop.services.profiles import Profile
 from desktop.services.secrets import token_name
+from desktop.ui.common import connection_words, profile_names
 from desktop.ui.style import HEALTH_COLOURS
 
 _URL_SCHEMES = ("http://", "https://")
@@ -37,7 +42,7 @@ class SettingsDialog(QDialog):
 
     def __init__(self, connection: ConnectionService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(560)
         self.connection = connection
         self.settings = connection.settings
@@ -46,42 +51,42 @@ class SettingsDialog(QDialog):
         self._shown_profile = ""
 
         layout = QVBoxLayout(self)
-        group = QGroupBox("Connection", self)
+        group = QGroupBox(self.tr("Connection"), self)
         form = QFormLayout(group)
         self.profile = QComboBox(group)
-        for key, label in PROFILES.items():
-            self.profile.addItem(label, key)
-        form.addRow("&Profile:", self.profile)
+        for profile in profiles.PROFILES:
+            self.profile.addItem(profile_names.title(profile.key), profile.key)
+        form.addRow(self.tr("&Profile:"), self.profile)
         self.api_url = QLineEdit(group)
-        self.api_url.setPlaceholderText("https://your-deployment.example.com")
-        form.addRow("API &address:", self.api_url)
+        self.api_url.setPlaceholderText(self.tr("https://your-deployment.example.com"))
+        form.addRow(self.tr("API &address:"), self.api_url)
         self.ws_url = QLineEdit(group)
-        self.ws_url.setPlaceholderText("wss://… (optional: derived from the API address)")
-        form.addRow("&WebSocket address:", self.ws_url)
+        self.ws_url.setPlaceholderText(self.tr("wss://… (optional: derived from the API address)"))
+        form.addRow(self.tr("&WebSocket address:"), self.ws_url)
         self.appkey = QLineEdit(group)
-        form.addRow("App&key:", self.appkey)
+        form.addRow(self.tr("App&key:"), self.appkey)
         token_row = QHBoxLayout()
         self.token = QLineEdit(group)
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.reveal = QAction("Show", self.token)
+        self.reveal = QAction(self.tr("Show"), self.token)
         self.reveal.setCheckable(True)
         self.reveal.toggled.connect(self._toggle_reveal)
         self.token.addAction(self.reveal, QLineEdit.ActionPosition.TrailingPosition)
         token_row.addWidget(self.token)
-        form.addRow("Access &token:", token_row)
+        form.addRow(self.tr("Access &token:"), token_row)
         self.storage = QLabel(self.secrets.description, group)
         self.storage.setWordWrap(True)
         self.storage.setObjectName("pageSubtitle")
         form.addRow("", self.storage)
         self.timeout = QDoubleSpinBox(group)
         self.timeout.setRange(2.0, 300.0)
-        self.timeout.setSuffix(" s")
+        self.timeout.setSuffix(self.tr(" s"))
         self.timeout.setDecimals(0)
-        form.addRow("Request ti&meout:", self.timeout)
+        form.addRow(self.tr("Request ti&meout:"), self.timeout)
         layout.addWidget(group)
 
         test_row = QHBoxLayout()
-        self.test_button = QPushButton("Test &connection", self)
+        self.test_button = QPushButton(self.tr("Test &connection"), self)
         self.test_result = QLabel(self)
         self.test_result.setWordWrap(True)
         self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -107,14 +112,14 @@ class SettingsDialog(QDialog):
     # --- loading and editing ---
     def _load(self) -> None:
         current = self.connection.profile
-        self.profile.setCurrentIndex(max(0, self.profile.findData(current)))
+        self.profile.setCurrentIndex(max(0, self.profile.findData(current.key)))
         self.api_url.setText(self.settings.get(opt.CUSTOM_API_URL))
         self.ws_url.setText(self.settings.get(opt.CUSTOM_WS_URL))
         self.timeout.setValue(self.settings.get(opt.REQUEST_TIMEOUT_S))
         self._show_profile(current)
 
-    def selected_profile(self) -> str:
-        return str(self.profile.currentData())
+    def selected_profile(self) -> Profile:
+        return profiles.profile(str(self.profile.currentData()))
 
     def _profile_changed(self) -> None:
         self._stash_token()
@@ -122,31 +127,34 @@ class SettingsDialog(QDialog):
         self.test_result.clear()
 
     def _stash_token(self) -> None:
-        if self._shown_profile and self._shown_profile != "sandbox" and self.token.isEnabled():
-            self._tokens[self._shown_profile] = self.token.text()
+        shown = profiles.BY_KEY.get(self._shown_profile)
+        if shown is not None and shown.needs_credentials and self.token.isEnabled():
+            self._tokens[shown.key] = self.token.text()
 
-    def _show_profile(self, profile: str) -> None:
-        self._shown_profile = profile
-        cloud = profile != "sandbox"
-        self.api_url.setEnabled(profile == "custom")
-        self.ws_url.setEnabled(profile == "custom")
-        self.appkey.setEnabled(cloud)
-        self.token.setEnabled(cloud)
-        if cloud:
-            self.appkey.setText(self.settings.get(opt.APPKEYS[profile]))
+    def _show_profile(self, profile: Profile) -> None:
+        key = profile.key
+        self._shown_profile = key
+        self.api_url.setEnabled(profile.needs_address)
+        self.ws_url.setEnabled(profile.needs_address)
+        self.appkey.setEnabled(profile.needs_credentials)
+        self.token.setEnabled(profile.needs_credentials)
+        if profile.appkey is not None:
+            self.appkey.setText(self.settings.get(profile.appkey))
             self.storage.setText(self.secrets.description)
-            token = self._tokens.get(profile)
+            token = self._tokens.get(key)
             if token is not None:
                 self.token.setText(token)
             else:
                 self.token.clear()
                 self.token.setEnabled(False)
-                self.token.setPlaceholderText("Loading…")
-                self.connection.load_secret(token_name(profile), lambda value: self._token_loaded(profile, value))
+                self.token.setPlaceholderText(self.tr("Loading…"))
+                self.connection.load_secret(token_name(key), self, lambda value: self._token_loaded(key, value))
         else:
             self.appkey.setText("")
             self.token.setText("")
-            self.storage.setText("The sandbox runs on this computer with its own demo credentials: nothing to enter.")
+            self.storage.setText(
+                self.tr("The sandbox runs on this computer with its own demo credentials: nothing to enter.")
+            )
 
     def _token_loaded(self, profile: str, value: str) -> None:
         self._tokens.setdefault(profile, value)
@@ -157,23 +165,23 @@ class SettingsDialog(QDialog):
 
     def _toggle_reveal(self, shown: bool) -> None:
         self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
-        self.reveal.setText("Hide" if shown else "Show")
+        self.reveal.setText(self.tr("Hide") if shown else self.tr("Show"))
 
     # --- checking ---
     def problems(self) -> list[str]:
         found = []
         profile = self.selected_profile()
-        if profile == "custom":
+        if profile.needs_address:
             api = self.api_url.text().strip()
             if not api:
-                found.append("The Custom profile needs the API address.")
+                found.append(self.tr("The Custom profile needs the API address."))
             elif not api.startswith(_URL_SCHEMES):
-                found.append(f"The API address must start with http:// or https:// (got {api!r}).")
+                found.append(args(self.tr("The API address must start with http:// or https:// (got %1)."), repr(api)))
             ws = self.ws_url.text().strip()
             if ws and not ws.startswith(("ws://", "wss://")):
-                found.append(f"The WebSocket address must start with ws:// or wss:// (got {ws!r}).")
-        if profile != "sandbox" and any(ch.isspace() for ch in self.appkey.text().strip()):
-            found.append("The appkey cannot contain spaces.")
+                found.append(args(self.tr("The WebSocket address must start with ws:// or wss:// (got %1)."), repr(ws)))
+        if profile.needs_credentials and any(ch.isspace() for ch in self.appkey.text().strip()):
+            found.append(self.tr("The appkey cannot contain spaces."))
         return found
 
     def test_connection(self) -> None:
@@ -182,17 +190,16 @@ class SettingsDialog(QDialog):
         if problems:
             return
         self.test_button.setEnabled(False)
-        self.test_result.setText("Testing…")
+        self.test_result.setText(self.tr("Testing…"))
         credentials = Credentials(self.appkey.text().strip(), self.token.text().strip())
-        self.connection.test_candidate(
-            self.selected_profile(), self.api_url.text().strip(), self.ws_url.text().strip(), credentials, self._tested
-        )
+        api_url, ws_url = self.api_url.text().strip(), self.ws_url.text().strip()
+        self.connection.test_candidate(self.selected_profile(), api_url, ws_url, credentials, self, self._tested)
 
-    def _tested(self, result: ProbeResult) -> None:
+    def _tested(self, status: ConnectionStatus) -> None:
         self.test_button.setEnabled(True)
-        colour = HEALTH_COLOURS[result.health]
+        colour = HEALTH_COLOURS[status.health]
         self.test_result.setStyleSheet(f"color: {colour};")
-        self.test_result.setText(result.text)
+        self.test_result.setText(connection_words.describe(status))
 
     # --- saving ---
     def accept(self) -> None:
@@ -202,12 +209,12 @@ class SettingsDialog(QDialog):
             return
         self._stash_token()
         profile = self.selected_profile()
-        self.settings.set(opt.PROFILE, profile)
+        self.settings.set(opt.PROFILE, profile.key)
         self.settings.set(opt.CUSTOM_API_URL, self.api_url.text().strip())
         self.settings.set(opt.CUSTOM_WS_URL, self.ws_url.text().strip())
         self.settings.set(opt.REQUEST_TIMEOUT_S, float(self.timeout.value()))
-        if profile != "sandbox":
-            self.settings.set(opt.APPKEYS[profile], self.appkey.text().strip())
+        if profile.appkey is not None:
+            self.settings.set(profile.appkey, self.appkey.text().strip())
         self.settings.sync()
         tokens = {token_name(name): token.strip() for name, token in self._tokens.items()}
         self.connection.save_secrets(tokens, self.saved.emit)
