@@ -27,7 +27,13 @@ def parse_args(argv: list[str] | None) -> SandboxConfig:
     parser.add_argument("--port", type=int, default=0, help="API and WebSocket port (0: any free one)")
     parser.add_argument("--cos-port", type=int, default=0, help="COS endpoint port (0: any free one)")
     parser.add_argument("--data-dir", type=Path, help="where uploads, results and state go (default: a temp dir)")
-    parser.add_argument("--time-scale", type=float, default=1.0, help="multiplies every simulated duration")
+    parser.add_argument(
+        "--time-scale", type=float, default=1.0, help="multiplies simulated work: loading, stages, queues, rendering"
+    )
+    parser.add_argument(
+        "--protocol-timeout-scale", type=float, default=1.0,
+        help="multiplies the timeouts a client must respect (3 min without traffic, 10 min without a drive); tests",
+    )  # fmt: skip
     parser.add_argument("--appkey", default=DEMO_APPKEY)
     parser.add_argument("--accesstoken", default=DEMO_ACCESS_TOKEN)
     parser.add_argument("--catalog-size", type=int, default=DEFAULT_CATALOG_SIZE, help="how many avatars to seed")
@@ -38,6 +44,8 @@ def parse_args(argv: list[str] | None) -> SandboxConfig:
         exit_with_parent()
     if args.time_scale <= 0:
         parser.error(f"--time-scale must be positive (got {args.time_scale})")
+    if args.protocol_timeout_scale <= 0:
+        parser.error(f"--protocol-timeout-scale must be positive (got {args.protocol_timeout_scale})")
     logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="avatar-studio-sandbox-"))
     return SandboxConfig(
@@ -45,6 +53,7 @@ def parse_args(argv: list[str] | None) -> SandboxConfig:
         port=args.port,
         data_dir=data_dir.expanduser().resolve(),
         time_scale=args.time_scale,
+        protocol_timeout_scale=args.protocol_timeout_scale,
         appkey=args.appkey,
         access_token=args.accesstoken,
         catalog_size=args.catalog_size,

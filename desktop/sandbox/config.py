@@ -1,4 +1,4 @@
-"""The sandbox's settings (from its command line) and its clock, whose simulated durations scale together."""
+"""The sandbox's settings (from its command line) and its clock: simulated work and protocol timeouts scale apart."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class SandboxConfig:
     port: int = 0
     data_dir: Path = Path("sandbox-data")
     time_scale: float = 1.0
+    protocol_timeout_scale: float = 1.0
     appkey: str = DEMO_APPKEY
     access_token: str = DEMO_ACCESS_TOKEN
     catalog_size: int = DEFAULT_CATALOG_SIZE
@@ -25,12 +26,21 @@ class SandboxConfig:
 
 
 class SimClock:
-    """Wall time for timestamps and expiries; `scaled(seconds)` shortens every simulated wait by the time scale."""
+    """Wall time for timestamps and expiries, and two scales for waits.
 
-    def __init__(self, time_scale: float = 1.0) -> None:
+    `scaled(seconds)` shortens simulated work (model loading, training stages, queues, rendering) by the time scale:
+    that only makes the sandbox quicker. `protocol(seconds)` scales the timeouts a client must respect (a channel
+    dropped after 3 minutes without traffic, a session closed after 10 without a drive), by their own scale, 1 unless
+    a test shortens them: at a time scale of 0.01 a session must not die between a client's calls.
+    """
+
+    def __init__(self, time_scale: float = 1.0, protocol_timeout_scale: float = 1.0) -> None:
         if time_scale <= 0:
             raise ValueError(f"--time-scale must be positive (got {time_scale})")
+        if protocol_timeout_scale <= 0:
+            raise ValueError(f"--protocol-timeout-scale must be positive (got {protocol_timeout_scale})")
         self.time_scale = time_scale
+        self.protocol_timeout_scale = protocol_timeout_scale
 
     @staticmethod
     def now() -> float:
@@ -38,3 +48,6 @@ class SimClock:
 
     def scaled(self, seconds: float) -> float:
         return seconds * self.time_scale
+
+    def protocol(self, seconds: float) -> float:
+        return seconds * self.protocol_timeout_scale

@@ -1,18 +1,22 @@
 """The live streams' server: an nginx with the RTMP module, run as the sandbox's child on a free loopback port, with
 its configuration and temporary files under the data directory. `idle_streams off` so that playing a stream that
 does not (or no longer) exist ends at once instead of hanging (platform recipes). nginx is given a parent-death
-signal, so it never outlives the sandbox, even a killed one."""
+signal, so it never outlives the sandbox, even a killed one. Its error log comes into the sandbox's log (stderr),
+URL queries masked, never into a file: a relayed CssCustomPushUrl names its txSecret there."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import re
 import shutil
 import socket
 from pathlib import Path
 
 log = logging.getLogger("desktop.sandbox.rtmp")
+
+_URL_QUERY = re.compile(r"\?[^\s'\",]*")
 
 MODULE_PATHS = (
     Path("/usr/lib/nginx/modules/ngx_rtmp_module.so"),
@@ -24,7 +28,7 @@ daemon off;
 master_process off;
 worker_processes 1;
 pid {root}/nginx.pid;
-error_log {root}/error.log warn;
+error_log stderr warn;
 events {{ worker_connections 256; }}
 rtmp {{
     server {{
@@ -55,6 +59,7 @@ class RtmpServer:
         self.host = host
         self.port = 0
         self._process: asyncio.subprocess.Process | None = None
+        self._log_reader: asyncio.Task[None] | None = None
 
     @property
     def base_url(self) -> str:
@@ -75,7 +80,7 @@ class RtmpServer:
         # setpriv sets the parent-death signal before exec (preexec_fn is unsafe in a process with threads).
         guard = ["setpriv", "--pdeathsig", "TERM", "--"] if shutil.which("setpriv") else []
         self._process = await asyncio.create_subprocess_exec(
-            *guard, "nginx", "-p", str(self.root), "-c", str(config), "-e", str(self.root / "error.log"),
+            *guard, "nginx", "-p", str(self.root), "-c", str(config), "-e", "stderr",
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         for _ in range(200):  # up to 10 s for it to listen
@@ -87,10 +92,18 @@ class RtmpServer:
                 writer.close()
                 await writer.wait_closed()
                 log.info("nginx-rtmp listening at %s", self.base_url)
+                self._log_reader = asyncio.create_task(self._relay_log())
                 return self.base_url
             except OSError:
                 await asyncio.sleep(0.05)
         raise RuntimeError("nginx did not start listening within 10 s")
+
+    async def _relay_log(self) -> None:
+        """nginx's error log, into ours with URL queries masked: a relayed push names its txSecret there."""
+        assert self._process is not None and self._process.stderr is not None
+        while line := await self._process.stderr.readline():
+            text = _URL_QUERY.sub("?…", line.decode(errors="replace").rstrip())
+            log.log(logging.INFO if "notify: push" in text else logging.WARNING, "nginx: %s", text)
 
     async def stop(self) -> None:
         process, self._process = self._process, None
@@ -103,3 +116,7 @@ class RtmpServer:
             process.kill()
             with contextlib.suppress(ProcessLookupError):
                 await process.wait()
+        reader, self._log_reader = self._log_reader, None
+        if reader is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(reader, 2)

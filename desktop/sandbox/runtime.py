@@ -44,7 +44,7 @@ class Sandbox:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         self.ctx = Context(
             config=self.config,
-            clock=SimClock(self.config.time_scale),
+            clock=SimClock(self.config.time_scale, self.config.protocol_timeout_scale),
             catalog=catalog_module.build(self.config.catalog_size),
             faults=Faults(),
             files_dir=self.config.data_dir / "files",

@@ -2,8 +2,8 @@
 
 A new session is preparing (3) while its model loads, then in progress (1); an injected failure makes it 4. A second
 session for the same UserId closes the first (110022). Ten minutes without a drive command closes a session, three
-minutes without any traffic drops its drive channel (both scaled). Open sessions are limited by the interactive
-concurrency of the avatar's type (100008).
+minutes without any traffic drops its drive channel (protocol timeouts: SimClock.protocol). Open
+sessions are limited by the interactive concurrency of the avatar's type (100008).
 
 A ready RTMP session streams the avatar to the sandbox's nginx-rtmp (live.py); PlayStreamAddr is its play URL.
 """
@@ -33,6 +33,9 @@ from desktop.sandbox.scene import Frame, Layer, Scene, Space
 
 log = logging.getLogger("desktop.sandbox.sessions")
 
+# The interactive code table has one parameter error, 100001 ("field format, length, type or non-null errors"); the
+# 100002 of the other tables is not in it (docs/api-notes.md).
+PARAMETER_ERROR = 100001
 MODEL_LOAD_S = 5.0
 IDLE_CLOSE_S = 600.0  # no drive for 10 minutes: the session is closed
 IDLE_DISCONNECT_S = 180.0  # no traffic for 3 minutes: the drive channel is dropped
@@ -132,15 +135,15 @@ def _start_stream(ctx: Context, session: Session) -> None:
     base = ctx.state.get("rtmp_base")
     if session.closed or session.fails or not base or session.protocol != "rtmp":
         return
+    if session.push_url and not _loopback(session.push_url):
+        # Only the host: the push URL's query carries txSecret.
+        host = urlsplit(session.push_url).hostname
+        log.warning("not pushing to %s: the sandbox streams to loopback addresses only", host)
+        return
+    # Always published to the sandbox's own nginx; a CssCustomPushUrl is relayed from there (publish_event), so
+    # its txSecret never appears on ffmpeg's command line, where `ps` would show it to every local user.
     url = f"{base}/{session.session_id}"
-    if session.push_url:
-        if not _loopback(session.push_url):
-            # Only the host: the push URL's query carries txSecret.
-            host = urlsplit(session.push_url).hostname
-            log.warning("not pushing to %s: the sandbox streams to loopback addresses only", host)
-            return
-        url = session.push_url
-    session.awaits_stream = url.startswith(base + "/")
+    session.awaits_stream = True
     loop = asyncio.get_running_loop()
 
     def begin(built: asyncio.Future[Scene]) -> None:
@@ -176,7 +179,9 @@ def _layers(ctx: Context, payload: dict[str, Any], name: str) -> tuple[Layer, ..
         if path is None:
             raise SandboxError(-101002, f"Image downloading failed: {name}[{number}].URL {url}")
         if probe.image(path).container not in LAYER_FORMATS:
-            raise SandboxError(100002, f"{name}[{number}].URL: the file is not a jpg, png, mjpeg or gif picture")
+            raise SandboxError(
+                PARAMETER_ERROR, f"{name}[{number}].URL: the file is not a jpg, png, mjpeg or gif picture"
+            )
         found.append(Layer(path, int(layer["X"]), int(layer["Y"]), int(layer["Width"]), int(layer["Height"])))
     return tuple(found)
 
@@ -188,15 +193,26 @@ async def publish_event(request: web.Request) -> web.Response:
         raise web.HTTPForbidden()
     form = await request.post()
     name, event = str(form.get("name", "")), request.match_info["event"]
+    base = str(ctx.state.get("rtmp_base") or "")
+
+    def playable_as(session: Session) -> str:
+        """The stream name whose publishing makes `session` playable: the relayed one when it lands here too."""
+        if session.push_url.startswith(base + "/"):
+            return urlsplit(session.push_url).path.rsplit("/", 1)[-1]
+        return session.session_id
 
     def mark() -> None:
         for session in state(ctx).sessions.values():
-            if session.session_id == name or urlsplit(session.push_url).path.rsplit("/", 1)[-1] == name:
+            if playable_as(session) == name:
                 session.streaming = event == "publish"
 
     # nginx asks before it registers the stream and registers it once this answer arrives: a player that came at
     # once could still meet "No such stream", so the stream counts as playable a moment after the answer.
     asyncio.get_running_loop().call_later(PUBLISH_SETTLE_S if event == "publish" else 0.0, mark)
+    relay = next((s for s in state(ctx).sessions.values() if s.session_id == name and s.push_url), None)
+    if event == "publish" and relay is not None and not relay.closed:
+        # nginx-rtmp turns a 3xx to an rtmp:// Location into a push relay of this stream to that URL.
+        raise web.HTTPFound(relay.push_url)
     return web.Response(text="ok")
 
 
@@ -323,7 +339,7 @@ async def stat_session(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
 def require_open(ctx: Context, session: Session) -> None:
     status = session.status(ctx.clock.now())
     if status == 2:
-        raise SandboxError(110013, f"The session has been closed: {session.close_message or 'closed'}")
+        raise SandboxError(110013, session.close_message or "The session has been closed.")  # says it already
     if status != 1:
         raise SandboxError(110014, "The session is not ready: wait for status 1")
 
@@ -409,9 +425,9 @@ async def get_trtc_sign(payload: dict[str, Any], ctx: Context) -> dict[str, Any]
     session = find(ctx, str(payload["SessionId"]))
     require_open(ctx, session)
     if session.protocol != "trtc":
-        raise SandboxError(100002, f"RoomId: the session streams over {session.protocol}, not trtc")
+        raise SandboxError(PARAMETER_ERROR, f"RoomId: the session streams over {session.protocol}, not trtc")
     if str(payload["RoomId"]) != str(session.room_id):
-        raise SandboxError(100002, f"RoomId: {payload['RoomId']!r} is not the session's room")
+        raise SandboxError(PARAMETER_ERROR, f"RoomId: {payload['RoomId']!r} is not the session's room")
     return {"ReqId": payload["ReqId"], "UserSig": secrets.token_urlsafe(48), "PrivateMapKey": secrets.token_urlsafe(32)}
 
 
@@ -423,16 +439,16 @@ def _ensure_monitor(ctx: Context) -> None:
 
 async def _monitor(ctx: Context) -> None:
     """Closes sessions left without drive, and drops channels left without traffic."""
-    tick = max(0.01, min(1.0, ctx.clock.scaled(10.0)))
+    tick = max(0.01, min(1.0, ctx.clock.protocol(10.0)))
     while True:
         await asyncio.sleep(tick)
         now = ctx.clock.now()
         for session in list(state(ctx).sessions.values()):
             if session.closed:
                 continue
-            if now - session.last_drive > ctx.clock.scaled(IDLE_CLOSE_S):
+            if now - session.last_drive > ctx.clock.protocol(IDLE_CLOSE_S):
                 close(ctx, session, 110013, "The session has been closed: no drive command for 10 minutes")
-            elif session.channel is not None and now - session.last_traffic > ctx.clock.scaled(IDLE_DISCONNECT_S):
+            elif session.channel is not None and now - session.last_traffic > ctx.clock.protocol(IDLE_DISCONNECT_S):
                 session.channel.close_soon(-111002, "Connection abnormally disconnected: no traffic for 3 minutes")
 
 

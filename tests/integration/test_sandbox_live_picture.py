@@ -4,8 +4,10 @@ the alpha half of AlphaChannelEnable, updatesessionconfig moving the avatar, and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import time
+import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -133,21 +135,36 @@ def test_update_session_config_moves_and_zooms_the_avatar(live: Ready) -> None:
     assert changed  # then right of centre by 0.3 of the width, at half the size
 
 
-def test_a_custom_push_url_on_loopback_gets_the_stream(live: Ready) -> None:
+def command_lines() -> list[bytes]:
+    """Every process's command line, as `ps` shows it to any local user."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            found.append(cmdline.read_bytes())
+    return found
+
+
+def test_a_custom_push_url_on_loopback_gets_the_stream_with_no_secret_on_a_command_line(live: Ready) -> None:
     assert live.rtmp is not None
     name = f"custom{time.monotonic_ns()}"
+    secret = uuid.uuid4().hex
 
-    async def flow() -> tuple[str, np.ndarray]:
+    async def flow() -> tuple[str, np.ndarray, list[bytes]]:
         async with Client(live.environment, live.credentials) as client:
-            push = f"{live.rtmp}/{name}?txSecret=abc&txTime=6A1B2C3D"
+            push = f"{live.rtmp}/{name}?txSecret={secret}&txTime=6A1B2C3D"
             session, url = await ready_session(client, protocol_option={"CssCustomPushUrl": push})
             picture = await asyncio.to_thread(grab, f"{live.rtmp}/{name}")
+            streaming = command_lines()
             await client.sessions.close(session)
-            return url, picture
+            return url, picture, streaming
 
-    url, picture = run(flow())
+    url, picture, streaming = run(flow())
     assert url == ""  # no PlayStreamAddr when the caller gives the push URL
     assert share(picture, GREEN) > 0.3  # the avatar on its green screen
+    assert any(b"ffmpeg" in line for line in streaming)  # the renderer was running when we looked
+    assert not [line for line in streaming if secret.encode() in line]
+    written = [p for p in live.data_dir.rglob("*") if p.is_file() and p.stat().st_size < 1 << 24]
+    assert not [p for p in written if secret.encode() in p.read_bytes()]  # nor in a file (nginx's log)
 
 
 def test_a_portrait_avatar_streams_in_portrait(live: Ready) -> None:

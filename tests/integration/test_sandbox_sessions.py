@@ -30,8 +30,11 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ready]:
-    """A sandbox at a tenth of real time: models load in 0.5 s, idle limits stay far beyond a test."""
-    yield from sandbox_process(tmp_path_factory.mktemp("live"), "--time-scale", "0.1")
+    """A sandbox at a tenth of real time: models load in 0.5 s; protocol timeouts at a fifth (an audio drive left
+    silent ends in 0.6 s), idle limits stay far beyond a test (2 minutes without a drive)."""
+    yield from sandbox_process(
+        tmp_path_factory.mktemp("live"), "--time-scale", "0.1", "--protocol-timeout-scale", "0.2"
+    )
 
 
 async def avatar(client: Client) -> str:
@@ -270,7 +273,7 @@ def test_streaming_text_in_order_and_in_clauses(live: Ready) -> None:
     statuses = [(m["SpeakStatus"], m["Seq"]) for m in clauses]
     assert statuses[0] == ("SentenceNext", 1) and ("SentenceNext", 2) in statuses
     assert ("SentenceStart", 1) in statuses and ("SentenceOver", 2) in statuses and statuses[-1][0] == "TextOver"
-    assert (error["Type"], error["ErrorCode"]) == (9, 100002)
+    assert (error["Type"], error["ErrorCode"]) == (9, 100001)  # the interactive table's parameter error
     assert "must start from 1 (got 2)" in error["ErrorMessage"]
 
 
@@ -316,7 +319,7 @@ def test_audio_sent_too_fast_or_left_silent(live: Ready) -> None:
             session = await ready_session(client, driver_type=3)
             async with await channel(live, session) as ws:
                 fast = uuid.uuid4().hex
-                for seq in range(1, 9):
+                for seq in range(1, 21):  # 3.2 s of sound at once: more than the 2.5 s burst allowed
                     await ws.send(json.dumps(messages.send_audio(session, fast, PACKET, seq)))
                 too_fast = (await until(ws, "Error", fast))[-1]
                 await until(ws, "AudioOver", fast, timeout=5)  # silence ended it
@@ -354,7 +357,8 @@ def test_reconnect_replays_the_last_drives_and_close_ends_the_channel(live: Read
 
 
 def test_idle_sessions_close_and_quiet_channels_drop(tmp_path: Path) -> None:
-    ready = start_sandbox(tmp_path / "idle", "--time-scale", "0.002")  # 3 min -> 0.36 s, 10 min -> 1.2 s
+    # 3 min -> 0.36 s, 10 min -> 1.2 s
+    ready = start_sandbox(tmp_path / "idle", "--time-scale", "0.002", "--protocol-timeout-scale", "0.002")
 
     async def flow() -> tuple[SessionStatus, float]:
         async with Client(ready.environment, ready.credentials) as client:
@@ -417,6 +421,6 @@ def test_oversized_packets_slow_audio_and_a_dropped_channel(live: Ready) -> None
             return oversized, too_slow, dropped
 
     oversized, too_slow, dropped = run(flow())
-    assert oversized["ErrorCode"] == 100002 and "at most 5120 bytes" in oversized["ErrorMessage"]
+    assert oversized["ErrorCode"] == 100001 and "at most 5120 bytes" in oversized["ErrorMessage"]
     assert too_slow["ErrorCode"] == 110015 and "too slowly" in too_slow["ErrorMessage"]
     assert dropped
