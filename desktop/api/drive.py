@@ -4,7 +4,6 @@ downstream message, read in either of the shapes the docs leave open (docs/api-n
 from __future__ import annotations
 
 import base64
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from desktop.api.reading import Reader
 from desktop.api.signing import drive_channel_url
 from desktop.spec import drive as spec
 from desktop.spec.common import obj
+from desktop.spec.strict_json import JsonFormatError, loads_strict
 from desktop.spec.validate import check_fields
 
 
@@ -100,9 +100,9 @@ class Downstream:
 def read_downstream(message: str | bytes) -> Downstream:
     """A downstream message, flat or inside {"Header", "Payload"}; ProtocolError when it is neither."""
     try:
-        data = json.loads(message)
-    except ValueError as exc:
-        raise ProtocolError("drive channel: a downstream message is not JSON") from exc
+        data = loads_strict(message)
+    except JsonFormatError as exc:
+        raise ProtocolError(f"drive channel: a malformed downstream message, {exc}") from None
     if not isinstance(data, dict):
         raise ProtocolError("drive channel: a downstream message is not a JSON object")
     inner = data.get("Payload")
@@ -110,7 +110,12 @@ def read_downstream(message: str | bytes) -> Downstream:
     if "Type" not in body:
         raise ProtocolError("drive channel: a downstream message has no Type")
     r = Reader(spec.DOWNSTREAM, body)
-    header_code = data.get("Header", {}).get("Code", 0) if isinstance(data.get("Header"), dict) else 0
+    header = data.get("Header")
+    header_code = header.get("Code", 0) if isinstance(header, dict) else 0
+    error_code = body.get("ErrorCode", 0)
+    for name, value in (("Header.Code", header_code), ("ErrorCode", error_code)):
+        if isinstance(value, bool) or not isinstance(value, int):  # false is not a code 0
+            raise ProtocolError(f"drive channel: a downstream message's {name} is not an integer")
     return Downstream(
         type=r.integer("Type"),
         session_id=r.text("SessionId"),
@@ -118,7 +123,7 @@ def read_downstream(message: str | bytes) -> Downstream:
         seq=r.integer("Seq"),
         speak_status=r.text("SpeakStatus"),
         final_type=r.integer("FinalType"),
-        error_code=r.integer("ErrorCode") or (header_code if isinstance(header_code, int) else 0),
+        error_code=error_code or header_code,
         error_message=r.text("ErrorMessage"),
         text=r.text("TextDisplay") or r.text("Text"),
         raw=body,

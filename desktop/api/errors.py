@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from desktop.spec import codes
-from desktop.spec.model import Family
+from desktop.spec.model import CodeTable, Family
 from desktop.spec.validate import Violation
 
 
@@ -30,6 +30,14 @@ class ValidationError(ApiError):
         self.remedy = "Correct the fields named above."
 
 
+class CredentialsMissingError(ApiError):
+    """No appkey or access token is set: nothing was sent."""
+
+    def __init__(self) -> None:
+        super().__init__("No appkey or access token is set; nothing was sent.")
+        self.remedy = "Enter the appkey and access token in Settings."
+
+
 class TransportError(ApiError):
     """The request did not get an answer: connection refused, timeout, TLS, or an HTTP error status."""
 
@@ -44,12 +52,62 @@ class TransportError(ApiError):
         return self.status is None or self.status >= 500 or self.status == 429
 
 
+class ConnectionFailedError(TransportError):
+    """The connection to the server could not be made (refused, unreachable, DNS, TLS): nothing was sent."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, sent=False)
+
+
+class CallTimeoutError(TransportError):
+    """No complete answer within the call's deadline (connect, send, headers and body together)."""
+
+    def __init__(self, message: str, deadline_s: float) -> None:
+        super().__init__(message)
+        self.deadline_s = deadline_s
+        self.remedy = "The server is slow or unreachable; try again later."
+
+
+class HttpStatusError(TransportError):
+    """The server answered with an HTTP error status and no envelope."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message, status=status)
+
+
+class RateLimitError(ApiError):
+    """Too frequent: HTTP 429 or a rate-limit code of the platform. `retry_after` is the server's wish, if any."""
+
+    retry_after: float | None = None
+
+    @property
+    def retryable(self) -> bool:
+        return True
+
+
+class HttpRateLimitError(HttpStatusError, RateLimitError):
+    """HTTP 429 without the platform's envelope."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        super().__init__(message, 429)
+        self.retry_after = retry_after
+        self.remedy = "Too many requests; wait a moment and try again."
+
+
 class ProtocolError(ApiError):
     """The server answered with something that is not the documented envelope."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.remedy = "The server's answer was malformed; try again, and report it if it persists."
+
+
+class ResponseTooLargeError(ProtocolError):
+    """The answer grew past the transport's cap (measured decompressed); it was not read further."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class ClockSkewError(ApiError):
@@ -102,40 +160,49 @@ class QuotaError(PlatformError):
     """Quota, concurrency, hourly package or avatar validity exhausted."""
 
 
-class RateLimitError(PlatformError):
-    """Too frequent; wait and send again."""
+class PlatformRateLimitError(PlatformError, RateLimitError):
+    """A rate-limit code of the platform (100012 interactive, 801004 video): wait and send again."""
+
+    @property
+    def retryable(self) -> bool:
+        return True
 
 
 class SessionStateError(PlatformError):
     """The live session is closed, not ready, not started, or the command came at the wrong time."""
 
 
-_BY_CODE: dict[int, type[PlatformError]] = {
-    100001: ParameterError,
-    100002: ParameterError,
-    100003: ParameterError,
-    100005: AuthError,
-    100009: NotFoundError,
-    100016: NotFoundError,
-    110006: NotFoundError,
-    110018: NotFoundError,
-    100008: QuotaError,
-    100013: QuotaError,
-    100014: QuotaError,
-    100015: QuotaError,
-    110007: QuotaError,
-    110021: QuotaError,
-    100012: RateLimitError,
-    801004: RateLimitError,
-    110005: RateLimitError,
-    110013: SessionStateError,
-    110014: SessionStateError,
-    110015: SessionStateError,
-    110016: SessionStateError,
-    110022: SessionStateError,
+# The typed class of a code is per code table: the same number means different things in different tables
+# (110005 is "the record already exists" for videos; 801004 a crash as a production FailCode).
+_PARAMETERS = {(t, c): ParameterError for t in codes.TABLES for c in (100001, 100002, 100003)}
+_BY_TABLE_CODE: dict[tuple[CodeTable, int], type[PlatformError]] = {
+    **_PARAMETERS,
+    **{(t, 100005): AuthError for t in codes.TABLES},
+    **{(t, 100008): QuotaError for t in codes.TABLES},
+    ("video_api", 100009): NotFoundError,
+    ("video_api", 100016): NotFoundError,
+    ("video_api", 110006): NotFoundError,
+    ("customization", 110006): NotFoundError,
+    ("interactive", 110018): NotFoundError,
+    ("video_api", 100013): QuotaError,
+    ("video_api", 100015): QuotaError,
+    ("interactive", 100015): QuotaError,
+    ("video_api", 110007): QuotaError,
+    ("interactive", 100014): QuotaError,
+    ("interactive", 110021): QuotaError,
+    ("interactive", 100012): PlatformRateLimitError,
+    ("video_api", 801004): PlatformRateLimitError,
+    **{("interactive", c): SessionStateError for c in (110013, 110014, 110015, 110016, 110022)},
 }
 
 
 def platform_error(code: int, message: str, request_id: str, endpoint: str, family: Family) -> PlatformError:
-    """The typed error for a non-zero Header.Code."""
-    return _BY_CODE.get(code, PlatformError)(code, message, request_id, endpoint, family)
+    """The typed error for a non-zero Header.Code, by the code table of the endpoint's family."""
+    documented = codes.lookup(code, family)
+    kind = _BY_TABLE_CODE.get((documented.table, code)) if documented is not None else None
+    return (kind or PlatformError)(code, message, request_id, endpoint, family)
+
+
+def interactive_error(code: int, message: str, session_id: str) -> PlatformError:
+    """The typed error for a drive channel's ErrorCode (the interactive table)."""
+    return platform_error(code, message, "", f"drive channel of {session_id}", "sessions")

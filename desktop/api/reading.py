@@ -39,7 +39,7 @@ class Reader:
         if isinstance(value, str):
             try:
                 return int(float(value))
-            except ValueError:
+            except (ValueError, OverflowError):  # "abc", "nan", "1e999"
                 return default
         return default
 

@@ -1,8 +1,13 @@
 """One HTTP transport for every endpoint: validation, signing, the envelope, typed errors, retries, clock skew.
 
 Retries: transport failures, 5xx/429 and the codes the tables call transient are retried with capped, jittered
-exponential backoff, for read-only queries only. Anything that changes state (kind "action" or "submission") is sent
-exactly once; the caller decides what to do after an unknown outcome.
+exponential backoff (or after the server's Retry-After, capped), for read-only queries only. Anything that changes
+state (kind "action" or "submission") is sent exactly once; the caller decides what to do after an unknown outcome.
+
+Bounds, whatever the server does: each attempt has one deadline for connect, send, headers and body together (a
+server dripping a byte every few seconds cannot hold a call open); the body is read as a stream and decompressed
+here, by at most what is left under `max_response_bytes`, so a gzip bomb costs no more than the cap; the JSON is
+decoded strictly (spec/strict_json.py). Every failure is a typed ApiError.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import logging
 import random
 import time
 import uuid
+import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -24,21 +30,34 @@ from desktop.api.environments import Credentials, Environment
 from desktop.api.errors import (
     ApiError,
     AuthError,
+    CallTimeoutError,
     ClockSkewError,
+    ConnectionFailedError,
+    CredentialsMissingError,
+    HttpRateLimitError,
+    HttpStatusError,
     PlatformError,
     ProtocolError,
+    RateLimitError,
+    ResponseTooLargeError,
     TransportError,
     ValidationError,
     platform_error,
 )
 from desktop.api.signing import signed_url
 from desktop.spec.model import Endpoint
+from desktop.spec.strict_json import JsonFormatError, loads_strict
 from desktop.spec.validate import check_request
 
 log = logging.getLogger("desktop.api.transport")
 
 TIMESTAMP_TOLERANCE_S = 300  # "cannot differ from the current time by more than five minutes"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0, pool=5.0)
+DEFAULT_DEADLINE_S = 60.0  # one attempt, from connecting to the last byte of the body
+# The largest documented answer is a page of 100 assets, about 200 KB of JSON; twenty times that is plenty.
+DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+MAX_RETRY_AFTER_S = 30.0  # a server asking for longer is not waited for within one call
+_DECODERS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
 @dataclass(frozen=True)
@@ -105,6 +124,8 @@ class Transport:
         credentials: Credentials,
         *,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        deadline_s: float = DEFAULT_DEADLINE_S,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         retry: RetryPolicy = RetryPolicy(),
         clock: Clock | None = None,
         on_exchange: ExchangeHook | None = None,
@@ -114,11 +135,15 @@ class Transport:
         self.environment = environment
         self.credentials = credentials
         self.retry = retry
+        self.deadline_s = deadline_s
+        self.max_response_bytes = max_response_bytes
         self.clock = clock or Clock()
         self.on_exchange = on_exchange
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self._http = httpx.AsyncClient(timeout=timeout, headers={"Content-Type": "application/json;charset=utf-8"})
+        # Only the encodings this module decodes itself, with its own bound.
+        headers = {"Content-Type": "application/json;charset=utf-8", "Accept-Encoding": "gzip, deflate"}
+        self._http = httpx.AsyncClient(timeout=timeout, headers=headers)
 
     async def __aenter__(self) -> Transport:
         return self
@@ -136,7 +161,7 @@ class Transport:
         if violations:
             raise ValidationError(endpoint.name, violations)
         if not self.credentials.complete:
-            raise ApiError("No appkey or access token is set; enter them in Settings.")
+            raise CredentialsMissingError()
         attempts = self.retry.attempts if endpoint.kind == "query" else 1
         skew_retried = False
         attempt = 0
@@ -157,6 +182,8 @@ class Transport:
                 if attempt >= attempts or not exc.retryable:
                     raise
                 delay = self.retry.delay(attempt - 1, self._rng)
+                if isinstance(exc, RateLimitError) and exc.retry_after is not None:
+                    delay = min(MAX_RETRY_AFTER_S, max(delay, exc.retry_after))
                 log.info("%s: attempt %d failed (%s); retrying in %.2fs", endpoint.name, attempt, exc, delay)
                 await self._sleep(delay)
 
@@ -175,50 +202,96 @@ class Transport:
         code: int | None = None
         try:
             try:
-                response = await self._http.post(url, content=json.dumps(body, ensure_ascii=False).encode())
+                async with asyncio.timeout(self.deadline_s):
+                    content = json.dumps(body, ensure_ascii=False).encode()
+                    async with self._http.stream("POST", url, content=content) as response:
+                        self.clock.observe(response.headers.get("Date"), sent_at, time.time())
+                        status = response.status_code
+                        raw = await self._read_bounded(endpoint, response)
+            except TimeoutError as exc:
+                message = (
+                    f"{endpoint.name}: no complete answer from {self.environment.api_url} in {self.deadline_s:g} s"
+                )
+                raise CallTimeoutError(message, self.deadline_s) from exc
             except httpx.ConnectError as exc:
-                message = f"{endpoint.name}: cannot connect to {self.environment.api_url}"
-                raise TransportError(message, sent=False) from exc
+                raise ConnectionFailedError(f"{endpoint.name}: cannot connect to {self.environment.api_url}") from exc
             except httpx.TimeoutException as exc:
-                raise TransportError(f"{endpoint.name}: no answer from {self.environment.api_url} in time") from exc
+                message = f"{endpoint.name}: no answer from {self.environment.api_url} in time"
+                raise CallTimeoutError(message, self.deadline_s) from exc
             except httpx.HTTPError as exc:
                 raise TransportError(f"{endpoint.name}: {type(exc).__name__} talking to the server") from exc
-            self.clock.observe(response.headers.get("Date"), sent_at, time.time())
-            status = response.status_code
-            result, code = self._unwrap(endpoint, response)
+            result, code = self._unwrap(endpoint, status, response.headers, raw)
             self._report(endpoint, attempt, status, code, request_id, sent_at, "ok")
             return result
         except ApiError as exc:
             self._report(endpoint, attempt, status, code or getattr(exc, "code", None), request_id, sent_at, str(exc))
             raise
 
-    def _unwrap(self, endpoint: Endpoint, response: httpx.Response) -> tuple[dict[str, Any], int]:
+    async def _read_bounded(self, endpoint: Endpoint, response: httpx.Response) -> bytes:
+        """The body, decompressed here chunk by chunk and never past max_response_bytes."""
+        limit = self.max_response_bytes
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        decoder = None
+        if encoding not in ("", "identity"):
+            if encoding not in _DECODERS:
+                raise ProtocolError(f"{endpoint.name}: the answer uses an unsupported Content-Encoding ({encoding})")
+            decoder = zlib.decompressobj(_DECODERS[encoding])
+        body = bytearray()
+        too_large = f"{endpoint.name}: the answer is larger than {limit // 1024} KB; it was not read further"
         try:
-            data = response.json()
-        except ValueError:
-            if response.status_code >= 400:
-                raise TransportError(
-                    f"{endpoint.name}: HTTP {response.status_code} from the server", status=response.status_code
-                ) from None
-            raise ProtocolError(f"{endpoint.name}: the answer is not JSON") from None
+            async for received in response.aiter_raw():
+                piece = received
+                if decoder is not None:
+                    piece = decoder.decompress(received, limit + 1 - len(body))
+                    if decoder.unconsumed_tail:  # more would come out of this chunk than the cap allows
+                        raise ResponseTooLargeError(too_large, limit)
+                body += piece
+                if len(body) > limit:
+                    raise ResponseTooLargeError(too_large, limit)
+            if decoder is not None:
+                body += decoder.flush()
+                if len(body) > limit:
+                    raise ResponseTooLargeError(too_large, limit)
+        except zlib.error as exc:
+            raise ProtocolError(f"{endpoint.name}: the answer's {encoding} body is corrupt ({exc})") from None
+        return bytes(body)
+
+    def _unwrap(
+        self, endpoint: Endpoint, status: int, headers: httpx.Headers, raw: bytes
+    ) -> tuple[dict[str, Any], int]:
+        try:
+            data = loads_strict(raw)
+        except JsonFormatError as exc:
+            self._raise_for_status(endpoint, status, headers)
+            raise ProtocolError(f"{endpoint.name}: a malformed answer, {exc}") from None
         header = data.get("Header") if isinstance(data, dict) else None
-        if not isinstance(header, dict) or not isinstance(header.get("Code"), int):
-            if response.status_code >= 400:
-                raise TransportError(
-                    f"{endpoint.name}: HTTP {response.status_code} from the server", status=response.status_code
-                )
+        if not isinstance(header, dict) or "Code" not in header:
+            self._raise_for_status(endpoint, status, headers)
             raise ProtocolError(f"{endpoint.name}: the answer has no Header with a Code")
         code = header["Code"]
+        if isinstance(code, bool) or not isinstance(code, int):  # bool is an int in Python: false is not 0
+            raise ProtocolError(f"{endpoint.name}: the answer's Header.Code is not an integer ({_kind(code)})")
         if code != 0:
-            raise platform_error(
+            error = platform_error(
                 code, str(header.get("Message", "")), str(header.get("RequestID", "")), endpoint.name, endpoint.family
             )
+            if isinstance(error, RateLimitError):
+                error.retry_after = _retry_after(headers)
+            raise error
         payload = data.get("Payload")
         if payload is None and endpoint.response_payload_optional:
             return {}, code
         if not isinstance(payload, dict):
             raise ProtocolError(f"{endpoint.name}: the answer has no Payload object")
         return payload, code
+
+    @staticmethod
+    def _raise_for_status(endpoint: Endpoint, status: int, headers: httpx.Headers) -> None:
+        """An HTTP error status without the envelope: the status is the error."""
+        if status == 429:
+            raise HttpRateLimitError(f"{endpoint.name}: too many requests (HTTP 429)", _retry_after(headers))
+        if status >= 400:
+            raise HttpStatusError(f"{endpoint.name}: HTTP {status} from the server", status)
 
     def _report(
         self,
@@ -238,6 +311,23 @@ class Transport:
                 self.on_exchange(exchange)
             except Exception:
                 log.exception("activity hook failed")
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    """Retry-After in seconds (a number of seconds or an HTTP date), or None when absent or unreadable."""
+    value = headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(min(int(value[:6]), 10**6))
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _kind(value: Any) -> str:
+    return "a boolean" if isinstance(value, bool) else "null" if value is None else type(value).__name__
 
 
 __all__ = ["Clock", "Exchange", "PlatformError", "RetryPolicy", "Transport"]

@@ -145,6 +145,25 @@ class Catalog:
     def service(self, service_type: str) -> ServiceAsset | None:
         return next((s for s in self.service_assets if s.service_type == service_type), None)
 
+    def files(self) -> dict[str, str]:
+        """Every file the catalog's answers link to (relative to /files/), with what to draw or say in it; keys
+        with a "#" carry a file's options (a portrait pose, a timbre's voice)."""
+        found: dict[str, str] = {}
+        for anchor in self.anchors:
+            found[anchor.header_path] = anchor.name
+        for avatar in self.avatars:
+            found[avatar.pose_path] = avatar.anchor.name
+            found[f"catalog/avatar/{avatar.key}/clothes.png"] = avatar.clothes
+            found[f"catalog/avatar/{avatar.key}/reference.mp4"] = avatar.anchor.name
+            if avatar.resolution == "1080x1920":
+                found[avatar.pose_path + "#portrait"] = "1"
+            for code, name in self.actions_for(avatar):
+                found[f"catalog/action/{code}.mp4"] = name
+        for timbre in self.timbres:
+            found[f"catalog/timbre/{timbre.key}.wav"] = timbre.sample_text
+            found[f"catalog/timbre/{timbre.key}.wav#voice"] = timbre.voice
+        return found
+
 
 def _detail_for(service_type: str) -> str:
     """The detail object that carries a service type's numbers (E29: not every type has its own)."""

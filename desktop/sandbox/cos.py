@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 from xml.etree import ElementTree
 
 from aiohttp import web
@@ -85,8 +85,16 @@ class CosServer:
         match = re.match(rf"^https?://{re.escape(BUCKET_HOST)}/(?P<key>.+)$", url.strip())
         if not match:
             return None
-        path = self._object(match.group("key"))
-        return path if path.is_file() else None
+        raw = match.group("key")
+        for key in dict.fromkeys((raw, unquote(raw))):  # as written, then percent-decoded as a browser would
+            try:
+                _check_key(key)
+                path = self._object(key)
+            except CosError:
+                return None
+            if path.is_file():
+                return path
+        return None
 
     # --- HTTP ---
     def app(self) -> web.Application:
@@ -104,12 +112,30 @@ class CosServer:
         return self.root / ".uploads"
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        key = request.match_info["key"]
+        key = request.match_info["key"]  # percent-decoded by aiohttp: "%2e%2e" arrives as ".."
         try:
+            _check_query(request)
+            if key:
+                _check_key(key)
             grant = self._authorize(request, key)
+            if key and request.method in ("PUT", "POST"):
+                self._check_room(key)
             return await self._route(request, key, grant)
         except CosError as exc:
             return _error(exc, request.path)
+
+    def _check_room(self, key: str) -> None:
+        """Objects are files under the bucket's folder: a key whose path is a folder of other keys, or runs through
+        an object, cannot be stored (COS itself would; refused here before anything is written, never a 500)."""
+        target = self._object(key)
+        bucket = (self.root / BUCKET).resolve()
+        if target.is_dir():
+            raise CosError(409, "InvalidArgument", f"The sandbox cannot store {key}: other keys live under it")
+        for parent in target.parents:
+            if parent == bucket:
+                break
+            if parent.is_file():
+                raise CosError(409, "InvalidArgument", f"The sandbox cannot store {key}: {parent.name} is an object")
 
     def _authorize(self, request: web.Request, key: str) -> Grant:
         host = request.headers.get("Host", "")
@@ -164,7 +190,7 @@ class CosServer:
         if method == "GET" and "uploadId" in query:
             return self._list_parts(key, query["uploadId"])
         if method == "DELETE" and "uploadId" in query:
-            return self._abort(query["uploadId"])
+            return self._abort(query["uploadId"], key)
         if method in ("GET", "HEAD"):
             return self._get(key, method == "HEAD")
         raise CosError(405, "MethodNotAllowed", f"{method} is not supported here")
@@ -301,9 +327,33 @@ class CosServer:
         body = {"Location": f"{BUCKET_HOST}/{key}", "Bucket": BUCKET, "Key": key, "ETag": etag}
         return _xml("CompleteMultipartUploadResult", body)
 
-    def _abort(self, upload_id: str) -> web.Response:
-        shutil.rmtree(self._upload_folder(upload_id))
+    def _abort(self, upload_id: str, key: str) -> web.Response:
+        shutil.rmtree(self._upload_folder(upload_id, key))  # only the upload of the key the grant may write
         return web.Response(status=204, headers=_ids())
+
+
+MAX_KEY_BYTES = 850  # COS's limit on an object key
+
+
+def _check_query(request: web.Request) -> None:
+    """A parameter given twice could be checked in one spelling and signed in another: refused."""
+    names = [name.lower() for name in request.query]
+    if len(names) != len(set(names)):
+        raise CosError(400, "InvalidArgument", "A query parameter is given more than once")
+
+
+def _check_key(key: str) -> None:
+    """Keys the sandbox can store without leaving the bucket or aliasing another key; checked before the grant's
+    prefix, so that `prefix/../other-grant/x` (raw or percent-encoded) can never pass as under the prefix."""
+    if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+        raise CosError(400, "KeyTooLong", f"Your key is too long: at most {MAX_KEY_BYTES} bytes")
+    if any(ord(char) < 0x20 or 0xD800 <= ord(char) <= 0xDFFF for char in key):
+        raise CosError(400, "InvalidArgument", "The object key holds a control character or an invalid code point")
+    segments = key.split("/")
+    if any(segment in (".", "..") for segment in segments) or "" in segments[:-1]:
+        raise CosError(400, "InvalidURI", "The object key may not hold '.' or '..' segments or empty segments")
+    if key.endswith("/"):
+        raise CosError(400, "InvalidArgument", "A key ending in '/' names a folder: give the file's name")
 
 
 def _parse_authorization(header: str) -> dict[str, str]:

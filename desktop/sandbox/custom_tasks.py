@@ -1,7 +1,7 @@
 """Avatar customization and voice clone, as a state machine over scaled time:
 
-    SUBMIT (materials are checked) -> AUDIT -> PROCESS (avatars only) -> TRAIN -> CONFIRM (not for photos)
-    -> END / SUCCESS, with AssetList for IMAGE_PHOTO and ZERO_SHOT_VOICE.
+    SUBMIT (materials are checked) -> AUDIT -> PROCESS (avatars only) -> TRAIN -> CONFIRM (not for photos nor
+    the ultra voice clone) -> END / SUCCESS, with AssetList for IMAGE_PHOTO and ZERO_SHOT_VOICE.
 
 CONFIRM waits (StatusV2 WAIT_PROCESS, StageInfo with the demo videos) for customerconfirm: AGREE ends the task,
 REJECT starts another TRAIN round and keeps the rejected one in TrainRecord. A material that breaks a documented
@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from desktop.media import preflight
 from desktop.sandbox.catalog import Anchor, Avatar, Timbre
 from desktop.sandbox.context import Context
 from desktop.sandbox.cos import CosServer
+from desktop.sandbox.files import FileStore
 from desktop.sandbox.render import render_video
 from desktop.sandbox.replies import SandboxError
 from desktop.sandbox.speech import synthesizer
@@ -38,7 +40,9 @@ STAGES: dict[str, tuple[tuple[str, float], ...]] = {
     "VOICE": (("SUBMIT", 10), ("AUDIT", 60), ("TRAIN", 180)),
     "ZERO_SHOT_VOICE": (("SUBMIT", 2), ("AUDIT", 10), ("TRAIN", 20)),
 }
-NO_CONFIRM = ("IMAGE_PHOTO",)
+# No effect-confirmation step: the photo avatar by its table, the ultra voice clone because its chapter has no
+# customerconfirm and says AssetList carries the timbre (docs/api-notes.md E44).
+NO_CONFIRM = ("IMAGE_PHOTO", "ZERO_SHOT_VOICE")
 VIDEO_TYPES = ("IMAGE", "IMAGE_GENERAL", "IMAGE_4K")
 QUOTA_OF = {
     "IMAGE": "ImageAsset",
@@ -108,7 +112,9 @@ async def render_demo(ctx: Context, task: CustomTask, target: Path) -> None:
         out.writeframes(speech.pcm)
     picture: Path | None = None
     material = task.payload.get("MaterialCosUrl")
-    source = local_file(ctx, str(material)) if material and task.make_type in VIDEO_TYPES else None
+    source = (
+        await asyncio.to_thread(local_file, ctx, str(material)) if material and task.make_type in VIDEO_TYPES else None
+    )
     if source is not None:
         picture = folder / (target.stem + ".png")
         process = await asyncio.create_subprocess_exec(
@@ -128,13 +134,18 @@ def state(ctx: Context) -> CustomizationState:
 
 
 def local_file(ctx: Context, url: str) -> Path | None:
-    """The sandbox's own copy of a material: an object in its COS bucket or one of its /files/."""
+    """Blocking (call from a worker thread): the sandbox's own copy of a material, an object in its COS bucket or
+    one of its /files/. A catalog file nobody has fetched yet is made now: what the sandbox serves always resolves."""
     cos = ctx.state["cos"]
     assert isinstance(cos, CosServer)
     path = cos.local_path(url)
     if path is None and ctx.api_url and url.startswith(ctx.api_url + "/files/"):
-        candidate = (ctx.files_dir / url.removeprefix(ctx.api_url + "/files/")).resolve()
-        path = candidate if candidate.is_file() and candidate.is_relative_to(ctx.files_dir.resolve()) else None
+        relative = unquote(url.removeprefix(ctx.api_url + "/files/").split("?", 1)[0])
+        store = ctx.state["files"]
+        assert isinstance(store, FileStore)
+        path = store.made_blocking(relative, ctx.catalog.files())
+        if path is not None and not path.is_file():
+            path = None
     return path
 
 

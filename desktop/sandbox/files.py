@@ -1,5 +1,9 @@
-"""Files the sandbox serves under /files/: catalog pictures and samples, made on first request and kept in the
+"""Files the sandbox serves under /files/: catalog pictures and samples, made on first use and kept in the
 data directory, and whatever else handlers write there (results, demo videos).
+
+Only names the catalog lists are made: an unsigned GET of any other name under catalog/ is a 404 and writes
+nothing. A catalog file is made the first time it is fetched *or used as an input* (an avatar's PoseImage as a
+RefPhotoUrl), so whatever the sandbox serves always resolves.
 
 The portraits are drawn figures, the timbre samples real speech in each timbre's voice; the catalog's MP4s (action
 samples, reference clips) are a few seconds of a plain picture.
@@ -10,6 +14,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import subprocess
+import threading
+import uuid
 import wave
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -43,24 +50,18 @@ def portrait_png(label: str, width: int, height: int, seed: str, transparent: bo
     return buffer.getvalue()
 
 
-async def placeholder_mp4(
-    path: Path, colour: str, seconds: float = 2.0, size: str = "320x180", audio: Path | None = None
-) -> None:
-    """An H.264/AAC file of a plain picture, with `audio` as its sound (silence without), made with ffmpeg."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def placeholder_mp4(path: Path, colour: str, seconds: float = 2.0, size: str = "320x180") -> None:
+    """Blocking: an H.264/AAC file of a plain picture and silence, made with ffmpeg."""
     temporary = path.with_suffix(".part.mp4")
-    sound = ["-i", str(audio)] if audio is not None else ["-f", "lavfi", "-i", f"anullsrc=r=16000:cl=mono:d={seconds}"]
-    process = await asyncio.create_subprocess_exec(
-        "ffmpeg", "-nostdin", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"color=c={colour}:s={size}:r=25:d={seconds}",
-        *sound,
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
-        str(temporary),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    done = subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-y",
+         "-f", "lavfi", "-i", f"color=c={colour}:s={size}:r=25:d={seconds}",
+         "-f", "lavfi", "-i", f"anullsrc=r=16000:cl=mono:d={seconds}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(temporary)],
+        capture_output=True, check=False, timeout=60,
     )  # fmt: skip
-    _, stderr = await process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"ffmpeg could not make a placeholder video: {stderr.decode(errors='replace')[-300:]}")
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg could not make a placeholder video: {done.stderr.decode(errors='replace')[-300:]}")
     temporary.replace(path)
 
 
@@ -78,22 +79,57 @@ def speech_wav(text: str, voice: str) -> bytes:
     return buffer.getvalue()
 
 
+Maker = Callable[[Path], None]
+
+
+def catalog_maker(relative: str, labels: dict[str, str]) -> Maker | None:
+    """A blocking maker for a file the catalog lists (`labels` holds every catalog name), or None."""
+    if relative not in labels:
+        return None
+    parts = relative.split("/")
+    kind, name, label = parts[1], parts[-1], labels[relative]
+
+    if kind == "anchor" and name.endswith(".png"):
+        return lambda target: _write_atomic(target, portrait_png(label, 256, 256, name))
+    if kind == "avatar" and name in ("pose.png", "clothes.png"):
+        width, height = (540, 960) if labels.get(relative + "#portrait") else (960, 540)
+        if name == "clothes.png":
+            width = height = 256
+        return lambda target: _write_atomic(target, portrait_png(label, width, height, parts[2]))
+    if kind == "timbre" and name.endswith(".wav"):
+        voice = labels.get(relative + "#voice", "en-us")
+        return lambda target: _write_atomic(target, speech_wav(label, voice))
+    if name.endswith(".mp4"):
+        return lambda target: placeholder_mp4(target, _colour(relative))
+    return None
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    """Whole or not at all: a thread and the event loop may make the same file at once."""
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+
+
 class FileStore:
-    """Resolves /files/ paths to files on disk, making catalog files on first request."""
+    """Resolves /files/ paths to files on disk, making catalog files on first use."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._locks: dict[str, asyncio.Lock] = {}
+        self._thread_lock = threading.Lock()
         # Files made by their own coroutine on first request (customization demo videos).
         self.recipes: dict[str, Callable[[Path], Awaitable[None]]] = {}
 
     def path(self, relative: str) -> Path | None:
         """The file for a relative path, or None when it escapes the store."""
+        if "\0" in relative or "#" in relative:
+            return None
         candidate = (self.root / relative).resolve()
         return candidate if candidate.is_relative_to(self.root.resolve()) else None
 
     async def get(self, relative: str, labels: dict[str, str]) -> Path | None:
-        """The file, made if it is a known kind of catalog file; None when there is no such file."""
+        """The file, made if the catalog lists it; None when there is no such file."""
         target = self.path(relative)
         if target is None:
             return None
@@ -103,36 +139,26 @@ class FileStore:
         async with lock:
             if target.is_file():
                 return target
-            made = await self._make(relative, target, labels)
-        return target if made else None
-
-    async def _make(self, relative: str, target: Path, labels: dict[str, str]) -> bool:
-        recipe = self.recipes.get(relative)
-        if recipe is not None:
+            recipe = self.recipes.get(relative)
+            if recipe is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                await recipe(target)
+                return target
+            maker = catalog_maker(relative, labels)
+            if maker is None:
+                return None
             target.parent.mkdir(parents=True, exist_ok=True)
-            await recipe(target)
-            return True
-        parts = relative.split("/")
-        if parts[0] != "catalog" or len(parts) < 3:
-            return False
-        kind, name = parts[1], parts[-1]
-        label = labels.get(relative, name.split(".")[0].replace("_", " ").title())
-        data: bytes | None = None
-        if kind == "anchor" and name.endswith(".png"):
-            data = await asyncio.to_thread(portrait_png, label, 256, 256, name)
-        elif kind == "avatar" and name in ("pose.png", "clothes.png"):
-            width, height = (540, 960) if labels.get(relative + "#portrait") else (960, 540)
-            if name == "clothes.png":
-                width = height = 256
-            data = await asyncio.to_thread(portrait_png, label, width, height, parts[2])
-        elif kind == "timbre" and name.endswith(".wav"):
-            text = labels.get(relative, "Hello, this is a sample of my voice.")
-            data = await asyncio.to_thread(speech_wav, text, labels.get(relative + "#voice", "en-us"))
-        elif name.endswith(".mp4"):
-            await placeholder_mp4(target, _colour(relative))
-            return True
-        if data is None:
-            return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        return True
+            await asyncio.to_thread(maker, target)
+        return target
+
+    def made_blocking(self, relative: str, labels: dict[str, str]) -> Path | None:
+        """Blocking (call from a worker thread): a catalog file used as an input, made if it is not yet."""
+        target = self.path(relative)
+        maker = catalog_maker(relative, labels) if target is not None else None
+        if target is None or maker is None:
+            return target if target is not None and target.is_file() else None
+        with self._thread_lock:
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                maker(target)
+        return target

@@ -25,24 +25,27 @@ class SandboxError(Exception):
 
 
 def request_id(header: Any) -> str:
-    """The caller's Header.RequestID, or one generated, as the cloud does."""
-    if isinstance(header, dict) and isinstance(header.get("RequestID"), str) and header["RequestID"]:
+    """The caller's Header.RequestID (up to 128 characters), or one generated, as the cloud does."""
+    if isinstance(header, dict) and isinstance(header.get("RequestID"), str) and 0 < len(header["RequestID"]) <= 128:
         return str(header["RequestID"])
     return uuid.uuid4().hex
 
 
-def envelope(code: int = 0, message: str = "", rid: str = "", payload: dict[str, Any] | None = None) -> web.Response:
+def envelope(
+    code: int = 0, message: str = "", rid: str = "", payload: dict[str, Any] | None = None, status: int = 200
+) -> web.Response:
     body: dict[str, Any] = {"Header": {"Code": code, "Message": message, "RequestID": rid or uuid.uuid4().hex}}
     if code == 0:
         body["Payload"] = payload if payload is not None else {}
-    return web.Response(
-        text=json.dumps(body, ensure_ascii=False),
-        content_type="application/json",
-        charset="utf-8",
-    )
+    try:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate got in somewhere: escaped, the answer still encodes
+        data = json.dumps(body).encode("ascii")
+    return web.Response(body=data, status=status, content_type="application/json", charset="utf-8")
 
 
-def violation_error(violations: Sequence[Violation]) -> SandboxError:
-    """The first violation decides the code; the message lists them all, naming each field and limit."""
-    code = 100001 if violations[0].kind in _FORMAT_KINDS else 100002
+def violation_error(violations: Sequence[Violation], family: str = "") -> SandboxError:
+    """The first violation decides the code; the message lists them all, naming each field and limit. The
+    interactive table (session endpoints) has one parameter code, 100001, for values too (docs/api-notes.md)."""
+    code = 100001 if family == "sessions" or violations[0].kind in _FORMAT_KINDS else 100002
     return SandboxError(code, "; ".join(str(v) for v in violations))

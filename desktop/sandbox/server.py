@@ -2,7 +2,9 @@
 service), checked the way the cloud checks, in this order:
 
 1. the signed query string and its timestamp (100005, E25);
-2. the body: JSON with both Header and Payload (100001);
+2. the body: one strict JSON object (spec/strict_json.py: no NaN, out-of-range numbers, deep nesting or lone
+   surrogates, so nothing stored can break a later answer); a missing Header reads as {}, a missing Payload as {}
+   (then refused for the endpoint's required fields), a Header or Payload that is not an object is refused (100001);
 3. the request table, with every spelling and type the docs show (100001 format, 100002 values), and the rules;
 4. the family handler: existence, quotas, call order (their documented codes).
 
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -28,6 +29,7 @@ from desktop.sandbox.files import FileStore
 from desktop.sandbox.replies import SandboxError, envelope, request_id, violation_error
 from desktop.spec import drive as drive_spec
 from desktop.spec.model import Endpoint
+from desktop.spec.strict_json import JsonFormatError, loads_strict
 from desktop.spec.validate import check_request
 
 log = logging.getLogger("desktop.sandbox.server")
@@ -44,23 +46,8 @@ class ApiServer:
         ctx.state["files"] = self.files
         self.extra_routes: list[web.RouteDef] = []
 
-    def labels(self) -> dict[str, str]:
-        """Names to draw on the catalog's pictures."""
-        found: dict[str, str] = {}
-        for anchor in self.ctx.catalog.anchors:
-            found[anchor.header_path] = anchor.name
-        for avatar in self.ctx.catalog.avatars:
-            found[avatar.pose_path] = avatar.anchor.name
-            found[f"catalog/avatar/{avatar.key}/clothes.png"] = avatar.clothes
-            if avatar.resolution == "1080x1920":
-                found[avatar.pose_path + "#portrait"] = "1"
-        for timbre in self.ctx.catalog.timbres:
-            found[f"catalog/timbre/{timbre.key}.wav"] = timbre.sample_text
-            found[f"catalog/timbre/{timbre.key}.wav#voice"] = timbre.voice
-        return found
-
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=8 * 1024 * 1024)
+        app = web.Application(client_max_size=8 * 1024 * 1024, middlewares=[envelope_errors])
         for path in spec.BY_PATH:
             app.router.add_post(path, self.handle_api)
         app["ctx"] = self.ctx
@@ -78,9 +65,9 @@ class ApiServer:
         )
         raw = await request.read()
         try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = None
+            body: Any = loads_strict(raw) if raw.strip() else _NO_BODY
+        except JsonFormatError as error:
+            body = error
         rid = request_id(body.get("Header") if isinstance(body, dict) else None)
         if denial:
             return envelope(100005, denial, rid)
@@ -103,20 +90,31 @@ class ApiServer:
 
     @staticmethod
     def _payload(body: Any) -> dict[str, Any]:
-        if not isinstance(body, dict) or not isinstance(body.get("Header"), dict) or "Payload" not in body:
-            raise SandboxError(100001, "Header and Payload must both be included in the request body as JSON objects")
-        payload = body["Payload"]
+        """The request's Payload. Clients written against the cloud send no Header, or `{}` for an endpoint without
+        parameters, and the cloud answers them (docs/api-notes.md): only what is not an object is refused."""
+        if isinstance(body, JsonFormatError):
+            raise SandboxError(100001, f"The request body is not valid JSON: {body}")
+        if body is _NO_BODY:
+            raise SandboxError(
+                100001, 'The request body is empty: send a JSON object, {"Header": {}, "Payload": {...}}'
+            )
+        if not isinstance(body, dict):
+            raise SandboxError(100001, f"The request body must be a JSON object, not {_json_kind(body)}")
+        header = body.get("Header")
+        if header is not None and not isinstance(header, dict):
+            raise SandboxError(100001, f"Header must be a JSON object, not {_json_kind(header)}")
+        payload = body.get("Payload")
         if payload is None:
-            payload = {}
+            return {}
         if not isinstance(payload, dict):
-            raise SandboxError(100001, "Payload must be a JSON object")
+            raise SandboxError(100001, f"Payload must be a JSON object, not {_json_kind(payload)}")
         return payload
 
     async def _dispatch(self, endpoint: Endpoint, payload: dict[str, Any]) -> dict[str, Any]:
         # Every spelling and type the docs show is accepted (docs/api-notes.md); anything else is refused.
         violations = [v for v in check_request(endpoint, payload, tolerant=True) if v.kind != "unknown"]
         if violations:
-            raise violation_error(violations)
+            raise violation_error(violations, endpoint.family)
         handler = self.handlers.get(endpoint.name)
         if handler is None:
             raise SandboxError(100000, f"Internal system error: {endpoint.name} is not emulated by this sandbox yet")
@@ -126,7 +124,7 @@ class ApiServer:
         relative = request.match_info["tail"]
         if video_tasks.expired(self.ctx, relative):
             raise web.HTTPNotFound(text=f"{relative} has expired: results are kept for 7 days")
-        path = await self.files.get(relative, self.labels())
+        path = await self.files.get(relative, self.ctx.catalog.files())
         if path is None:
             raise web.HTTPNotFound(text=f"no such file: {relative}")
         return web.FileResponse(path)
@@ -145,6 +143,44 @@ class ApiServer:
 
     async def handle_health(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "endpoints": len(spec.ENDPOINTS), "emulated": len(self.handlers)})
+
+
+_NO_BODY = object()
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "null"
+
+
+@web.middleware
+async def envelope_errors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """An unknown path, a wrong method or a body over the limit gets the documented envelope too, never aiohttp's
+    plain text; and nothing unexpected ever answers with a traceback."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if request.path.startswith("/files/") or error.status < 400 or request.path == drive_spec.CHANNEL_PATH:
+            raise
+        messages = {
+            404: f"No such API: {request.method} {request.path} (the endpoints are those of the platform's docs)",
+            405: f"{request.method} is not allowed here: the API takes POST with a JSON body",
+            413: "The request body is too large (at most 8 MB)",
+        }
+        message = messages.get(error.status, error.reason)
+        return envelope(100001, message, status=error.status)
+    except Exception:
+        log.exception("%s %s failed inside the sandbox", request.method, request.path)
+        return envelope(100000, "Internal system error", status=500)
 
 
 def _loopback(request: web.Request) -> bool:

@@ -316,7 +316,7 @@ async def videomake_advanced(payload: dict[str, Any], ctx: Context) -> dict[str,
 
 async def photo_to_video(payload: dict[str, Any], ctx: Context) -> dict[str, Any]:
     task = _new(ctx, "photo", payload)
-    photo = local_file(ctx, str(payload["RefPhotoUrl"]))
+    photo = await asyncio.to_thread(local_file, ctx, str(payload["RefPhotoUrl"]))
     if photo is None:
         task.failure = (801010, f"RefPhotoUrl: the file could not be downloaded from {payload['RefPhotoUrl']}")
     else:

@@ -14,6 +14,7 @@ from desktop.api import (
     Client,
     ClockSkewError,
     Credentials,
+    CredentialsMissingError,
     Environment,
     PlatformError,
     TransportError,
@@ -63,6 +64,8 @@ async def probe(client: Client, profile: str = "") -> ConnectionStatus:
     where = client.environment.api_url
     try:
         await client.assets.service_assets(page_index=1, page_size=1)
+    except CredentialsMissingError:
+        return ConnectionStatus("credentials", profile, where)
     except ClockSkewError as exc:
         return ConnectionStatus("skewed", profile, where, str(exc), offset_s=exc.offset_seconds)
     except AuthError as exc:

@@ -18,6 +18,9 @@ from desktop.api.cos import UploadLocation, parse_path_prefix
 from desktop.api.customization import UploadCredentials
 from tests.fixtures.sandbox import Ready, fault
 
+# The COS SDK logs a warning for every error answer, and these tests provoke them on purpose.
+pytestmark = pytest.mark.allow_logs("qcloud_cos")
+
 
 def credentials(sandbox: Ready) -> UploadCredentials:
     async def ask() -> UploadCredentials:

@@ -28,7 +28,8 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "002:4429": (100001, "ImageParam.ImageExtraParam: must be a JSON string"),  # E24
     "002:4508": (100001, "ReqId: is required"),  # E23
     "002:4520": (100001, "ReqId: is required"),  # E23
-    "002:5149": (100001, "Header and Payload must both be included"),  # E24: its Payload is cut loose
+    # E24: its Payload is cut loose; the envelope left has no Payload, so the required fields are missing
+    "002:5149": (100001, "PageIndex: is required; PageSize: is required"),
 }
 
 HTTP_SAMPLES = [
@@ -88,10 +89,10 @@ def test_every_drive_channel_sample(sandbox: Ready) -> None:
         command = by_command[sample_id]
         seq = next(x.data for x in DRIVE_SAMPLES if x.id == sample_id)["Payload"]["Data"].get("Seq", 1)
         if command == "drive.SEND_STREAMTEXT" and seq != 1:  # the final packet's Seq 59 skips 2 to 58
-            assert (payload["Type"], payload["ErrorCode"]) == (9, 100002)
+            assert (payload["Type"], payload["ErrorCode"]) == (9, 100001)
             assert payload["ErrorMessage"] == f"Data.Seq: a streaming text must start from 1 (got {seq})"
         elif command == "drive.SEND_AUDIO":  # E13: its Seq is 0; refused, saying why
-            assert (payload["Type"], payload["ErrorCode"]) == (9, 100002)
+            assert (payload["Type"], payload["ErrorCode"]) == (9, 100001)
             assert payload["ErrorMessage"] == "Data.Seq: must be at least 1 (got 0)"
         else:
             assert payload["Type"] == 3 and payload["SpeakStatus"] == "TextStart", (sample_id, payload)

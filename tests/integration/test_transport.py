@@ -159,7 +159,7 @@ def test_codes_map_to_typed_errors_with_the_documented_remedy(scripted_server: S
 
 def test_malformed_answers_are_protocol_or_transport_errors(scripted_server: ScriptedServer) -> None:
     scripted_server.script(Reply(raw=b"<html>hello</html>"))
-    with pytest.raises(ProtocolError, match="not JSON"):
+    with pytest.raises(ProtocolError, match="not valid JSON"):
         run(call(transport(scripted_server), TTS, TTS_PAYLOAD))
     scripted_server.script(Reply(raw=b'{"Header": {"Code": 0}}'))
     with pytest.raises(ProtocolError, match="no Payload"):

@@ -102,6 +102,29 @@ def test_downstream_is_read_flat_or_enveloped() -> None:
         read_downstream('{"Header": {}}')
 
 
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ('{"Type": 3, "Seq": NaN}', "NaN is not a JSON number"),
+        ('{"Type": 3, "Seq": 1e999}', "out of range"),
+        ('{"Type": 3, "Seq": ' + "9" * 5000 + "}", "too long"),
+        ('{"Type": 3, "X": ' + "[" * 10_000 + "]" * 10_000 + "}", "nests deeper"),
+        ('{"Header": {"Code": false}, "Payload": {"Type": 3}}', "Header.Code is not an integer"),
+        ('{"Header": {"Code": "1"}, "Payload": {"Type": 3}}', "Header.Code is not an integer"),
+        ('{"Type": 9, "ErrorCode": false}', "ErrorCode is not an integer"),
+        ('{"Type": 9, "ErrorCode": null}', "ErrorCode is not an integer"),
+    ],
+)
+def test_malformed_downstream_messages_are_protocol_errors(message: str, reason: str) -> None:
+    with pytest.raises(ProtocolError, match=reason):
+        read_downstream(message)
+
+
+def test_the_reader_survives_numbers_it_cannot_convert() -> None:
+    reader = Reader((), {"Big": "1e999", "NotANumber": "nan"})
+    assert (reader.integer("Big", -1), reader.integer("NotANumber", -1)) == (-1, -1)
+
+
 def test_path_prefix_gives_bucket_region_and_key() -> None:
     loc = parse_path_prefix(
         "https://virtualhuman-cos-prod-1251316161.cos.ap-nanjing.myqcloud.com/customer-pipeline/352/"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from desktop import logs
 from desktop.api.customization import UploadCredentials
 from desktop.api.environments import Credentials
 from desktop.api.signing import signed_url
+from tests.fixtures.scripted_server import ScriptedServer
 
 TOKEN = "f68f2d10ae9e4604b76fb05cf46bccec"
 TMP_KEY = "JbV8fF5+6IN6TvJ0dzJscCvGzRPvpcDzyU1lLB+fL+g="
@@ -86,3 +89,41 @@ def test_the_log_file_rotates_by_size(tmp_path: Path) -> None:
     assert names == ["app.log", "app.log.1", "app.log.2"]
     assert all(p.stat().st_size < 300 for p in tmp_path.iterdir())
     assert "line 39" in (tmp_path / "app.log").read_text(encoding="utf-8")
+
+
+SCRIPT = """
+import asyncio, logging, sys
+logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s %(message)s")
+for noisy in ("asyncio", "httpcore"):
+    logging.getLogger(noisy).setLevel(logging.WARNING)
+from desktop.api import Client, Credentials, custom
+from desktop.api.drive import channel_url
+from websockets.asyncio.client import connect
+
+async def main(base):
+    async with Client(custom(base, base.replace("http", "ws")), Credentials("key", "the-access-token")) as client:
+        try:
+            await client.assets.service_assets(page_index=1, page_size=1)
+        except Exception as error:
+            print("call:", type(error).__name__, file=sys.stderr)
+    try:
+        async with connect(channel_url(base.replace("http", "ws"), "key", "the-access-token", "s1", 1700000000)):
+            pass
+    except Exception as error:
+        print("channel:", type(error).__name__, file=sys.stderr)
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+def test_a_script_using_the_api_at_debug_level_prints_no_signature(scripted_server: ScriptedServer) -> None:
+    """httpx logs each request's URL at INFO and websockets the handshake at DEBUG: both signed."""
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, scripted_server.url], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "HTTP Request: POST" in done.stderr and "> GET /v2/ws/ivh" in done.stderr  # both logged their request
+    assert "signature=***" in done.stderr
+    signature = scripted_server.received[0].query["signature"]
+    assert signature and signature not in done.stderr
+    assert "the-access-token" not in done.stderr
