@@ -47,7 +47,7 @@ from desktop.api.errors import (
 from desktop.api.signing import signed_url
 from desktop.spec.model import Endpoint
 from desktop.spec.strict_json import JsonFormatError, loads_strict
-from desktop.spec.validate import check_request
+from desktop.spec.validate import check_request, json_type_name
 
 log = logging.getLogger("desktop.api.transport")
 
@@ -270,7 +270,7 @@ class Transport:
             raise ProtocolError(f"{endpoint.name}: the answer has no Header with a Code")
         code = header["Code"]
         if isinstance(code, bool) or not isinstance(code, int):  # bool is an int in Python: false is not 0
-            raise ProtocolError(f"{endpoint.name}: the answer's Header.Code is not an integer ({_kind(code)})")
+            raise ProtocolError(f"{endpoint.name}: the answer's Header.Code is not an integer ({json_type_name(code)})")
         if code != 0:
             error = platform_error(
                 code, str(header.get("Message", "")), str(header.get("RequestID", "")), endpoint.name, endpoint.family
@@ -324,10 +324,6 @@ def _retry_after(headers: httpx.Headers) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError, OverflowError):
         return None
-
-
-def _kind(value: Any) -> str:
-    return "a boolean" if isinstance(value, bool) else "null" if value is None else type(value).__name__
 
 
 __all__ = ["Clock", "Exchange", "PlatformError", "RetryPolicy", "Transport"]

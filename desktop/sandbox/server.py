@@ -30,7 +30,7 @@ from desktop.sandbox.replies import SandboxError, envelope, request_id, violatio
 from desktop.spec import drive as drive_spec
 from desktop.spec.model import Endpoint
 from desktop.spec.strict_json import JsonFormatError, loads_strict
-from desktop.spec.validate import check_request
+from desktop.spec.validate import check_request, json_type_name
 
 log = logging.getLogger("desktop.sandbox.server")
 
@@ -99,15 +99,15 @@ class ApiServer:
                 100001, 'The request body is empty: send a JSON object, {"Header": {}, "Payload": {...}}'
             )
         if not isinstance(body, dict):
-            raise SandboxError(100001, f"The request body must be a JSON object, not {_json_kind(body)}")
+            raise SandboxError(100001, f"The request body must be a JSON object, not {json_type_name(body)}")
         header = body.get("Header")
         if header is not None and not isinstance(header, dict):
-            raise SandboxError(100001, f"Header must be a JSON object, not {_json_kind(header)}")
+            raise SandboxError(100001, f"Header must be a JSON object, not {json_type_name(header)}")
         payload = body.get("Payload")
         if payload is None:
             return {}
         if not isinstance(payload, dict):
-            raise SandboxError(100001, f"Payload must be a JSON object, not {_json_kind(payload)}")
+            raise SandboxError(100001, f"Payload must be a JSON object, not {json_type_name(payload)}")
         return payload
 
     async def _dispatch(self, endpoint: Endpoint, payload: dict[str, Any]) -> dict[str, Any]:
@@ -146,18 +146,6 @@ class ApiServer:
 
 
 _NO_BODY = object()
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "null"
 
 
 @web.middleware

@@ -42,7 +42,8 @@ class Violation:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-def _type_name(value: Any) -> str:
+def json_type_name(value: Any) -> str:
+    """How a decoded JSON value is named in messages: "a boolean", "an array", "null"..."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -141,7 +142,7 @@ class _Checker:
     def value(self, spec: Field, value: Any, path: str) -> None:
         kinds = (spec.type, *spec.lenient_types) if self.tolerant else (spec.type,)
         if not any(is_type(value, kind) for kind in kinds):
-            self.add(path, "type", f"must be {_WANT[spec.type]} (got {_type_name(value)})")
+            self.add(path, "type", f"must be {_WANT[spec.type]} (got {json_type_name(value)})")
             return
         if isinstance(value, str):
             self.string(spec, value, path)
@@ -298,7 +299,7 @@ def check_fields(
     prefix: str = "",
 ) -> list[Violation]:
     if not isinstance(data, Mapping):
-        return [Violation(prefix.rstrip("."), "type", f"must be an object (got {_type_name(data)})")]
+        return [Violation(prefix.rstrip("."), "type", f"must be an object (got {json_type_name(data)})")]
     checker = _Checker(tolerant, report_unknown)
     checker.members(specs, data, prefix)
     return checker.found

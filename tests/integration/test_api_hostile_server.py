@@ -96,9 +96,9 @@ def test_a_dripping_server_is_cut_off_at_the_call_deadline(scripted_server: Scri
         (b'{"Header": {"Code": 0}, "Payload": {"Total": ' + b"9" * 5000 + b"}}", "too long"),
         (b'{"Header": {"Code": 0}, "Payload": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "nests deeper"),
         (b'{"Header": {"Code": false}, "Payload": {}}', "Header.Code is not an integer (a boolean)"),
-        (b'{"Header": {"Code": "0"}, "Payload": {}}', "Header.Code is not an integer (str)"),
+        (b'{"Header": {"Code": "0"}, "Payload": {}}', "Header.Code is not an integer (a string)"),
         (b'{"Header": {"Code": null}, "Payload": {}}', "Header.Code is not an integer (null)"),
-        (b'{"Header": {"Code": 0.0}, "Payload": {}}', "Header.Code is not an integer (float)"),
+        (b'{"Header": {"Code": 0.0}, "Payload": {}}', "Header.Code is not an integer (a number)"),
         (b'{"Header": {"Code": 0}, "Payload": {"X": "\\ud800"}}', "surrogate"),
     ],
 )

@@ -118,8 +118,8 @@ def test_a_body_without_header_or_empty_payload_is_accepted(sandbox: Ready, endp
     [
         (b"not json", "The request body is not valid JSON"),
         (b"", "The request body is empty"),
-        ([], "The request body must be a JSON object, not a list"),
-        ({"Header": {}, "Payload": [1]}, "Payload must be a JSON object, not a list"),
+        ([], "The request body must be a JSON object, not an array"),
+        ({"Header": {}, "Payload": [1]}, "Payload must be a JSON object, not an array"),
         ({"Header": "x", "Payload": {}}, "Header must be a JSON object, not a string"),
         ({"Header": {}}, "PageIndex: "),  # no Payload where the endpoint has required fields
     ],
