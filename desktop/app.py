@@ -24,6 +24,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.style import STYLESHEET
 
 if TYPE_CHECKING:
+    from desktop.services.asset_catalog import AssetCatalog
     from desktop.services.connection import ConnectionService
     from desktop.services.engine import Bridge, Engine
     from desktop.services.secrets import SecretStore
@@ -67,6 +68,7 @@ class App:
         self.engine: Engine | None = None
         self.bridge: Bridge | None = None
         self.connection: ConnectionService | None = None
+        self.catalog: AssetCatalog | None = None
         self._closed = False
 
     @property
@@ -99,6 +101,10 @@ class App:
         if not secrets.persistent:
             self.activity.add("settings", translate("App", "No system keyring"), secrets.description, "warning")
         self.window.attach(self.connection, self.bridge)
+        from desktop.services.asset_catalog import AssetCatalog
+
+        self.catalog = AssetCatalog(self.connection, self.bridge, self.data_dir, self.connection)
+        self.window.attach_catalog(self.catalog)
         self.connection.reconnect()
 
     def _services_failed(self, error: BaseException) -> None:

@@ -103,7 +103,10 @@ class RtmpServer:
         assert self._process is not None and self._process.stderr is not None
         while line := await self._process.stderr.readline():
             text = _URL_QUERY.sub("?…", line.decode(errors="replace").rstrip())
-            log.log(logging.INFO if "notify: push" in text else logging.WARNING, "nginx: %s", text)
+            # Lines about one client ("stream not found" for a player that came late, a relay's push) are routine;
+            # the rest (nginx's own trouble) are warnings.
+            routine = ", client: " in text or "notify: push" in text
+            log.log(logging.INFO if routine else logging.WARNING, "nginx: %s", text)
 
     async def stop(self) -> None:
         process, self._process = self._process, None

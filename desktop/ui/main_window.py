@@ -29,6 +29,7 @@ from desktop.version import APP_NAME
 if TYPE_CHECKING:  # the window appears before these (and httpx behind them) are loaded
     from PySide6.QtGui import QAction, QCloseEvent
 
+    from desktop.services.asset_catalog import AssetCatalog
     from desktop.services.connection import ConnectionService
     from desktop.services.engine import Bridge
     from desktop.ui.activity_page import ActivityPage
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.connection: ConnectionService | None = None
+        self.catalog: AssetCatalog | None = None
         self.settings = settings
         self.activity = activity
         self.data_dir = data_dir
@@ -103,6 +105,14 @@ class MainWindow(QMainWindow):
         self._enable_connection_actions()
         self.show_status(connection.status)
 
+    def attach_catalog(self, catalog: AssetCatalog) -> None:
+        """The Assets area's catalogue, once the services are built."""
+        self.catalog = catalog
+        if "assets" in self._built:
+            from desktop.ui.assets.page import AssetsPage
+
+            cast(AssetsPage, self._built["assets"]).attach(catalog)
+
     def _enable_connection_actions(self) -> None:
         for action in (self.settings_action, self.test_action):
             if action is not None:
@@ -128,6 +138,13 @@ class MainWindow(QMainWindow):
                 from desktop.ui import activity_page
 
                 page = activity_page.ActivityPage(self.activity, self.pages)
+            elif key == "assets":
+                from desktop.ui.assets.page import AssetsPage
+
+                assets = AssetsPage(self.pages)
+                if self.catalog is not None:
+                    assets.attach(self.catalog)
+                page = assets
             else:
                 planned = PlannedPage(area, self.pages)
                 planned.show_health(connection_words.describe(self._status))

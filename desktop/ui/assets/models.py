@@ -1,0 +1,154 @@
+"""Table models over the catalogue's records: one row per avatar, timbre or service asset, columns declared once
+(header, display, sort value), and a lowercase search text per row built when the rows are set, so filtering 10,000
+rows is a substring test per row and nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from desktop.api.assets import Avatar, ServiceAsset, Timbre
+from desktop.i18n import QT_TRANSLATE_NOOP
+from desktop.spec import enums
+from desktop.ui.common.word_filter import ITEM_ROLE, SEARCH_ROLE, SORT_ROLE
+
+R = TypeVar("R")
+_CONTEXT = "AssetColumns"
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    header: str  # marked with QT_TRANSLATE_NOOP; shown translated
+    text: Callable[[R], str]
+    sort: Callable[[R], Any] | None = None  # default: the text
+
+
+class RecordModel(QAbstractTableModel, Generic[R]):
+    def __init__(self, columns: Sequence[Column[R]], search: Callable[[R], str], parent: QObject | None = None):
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self._search = search
+        self._rows: list[R] = []
+        self._haystacks: list[str] = []
+
+    def set_records(self, records: Sequence[R]) -> None:
+        self.beginResetModel()
+        self._rows = list(records)
+        self._haystacks = [self._search(r).lower() for r in self._rows]
+        self.endResetModel()
+
+    def record(self, row: int) -> R:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return QCoreApplication.translate(_CONTEXT, self.columns[section].header)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record, column = self._rows[index.row()], self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(record)
+        if role == SEARCH_ROLE:
+            return self._haystacks[index.row()]
+        if role == SORT_ROLE:
+            return column.sort(record) if column.sort else column.text(record).lower()
+        if role == ITEM_ROLE:
+            return record
+        return None
+
+
+def _minutes(milliseconds: int) -> str:
+    return f"{milliseconds / 60000:.1f}" if milliseconds else ""
+
+
+def type_name(code: str) -> str:
+    """Appendix 3's label for a VirtualmanTypeCode, or the code itself."""
+    return enums.VIRTUALMAN_TYPES.get(code, code)
+
+
+def expiry(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+AVATAR_COLUMNS: tuple[Column[Avatar], ...] = (
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Anchor"), lambda a: a.anchor_name),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Clothes"), lambda a: a.clothes_name),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Pose"), lambda a: a.pose_name),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Type"), lambda a: type_name(a.virtualman_type_code)),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Resolution"), lambda a: a.resolution),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Drivers"), lambda a: ", ".join(a.driver_types)),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Expires"), lambda a: a.expire_date, lambda a: a.expire_date),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Videos"), lambda a: str(a.video_num or ""), lambda a: a.video_num),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "VirtualmanKey"), lambda a: a.virtualman_key),
+)
+
+TIMBRE_COLUMNS: tuple[Column[Timbre], ...] = (
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Name"), lambda t: t.name),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Type"), lambda t: t.timbre_type),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Gender"), lambda t: {1: "♂", 2: "♀"}.get(t.gender, "")),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Languages"), lambda t: ", ".join(t.languages)),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Emotions"), lambda t: ", ".join(t.emotions)),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Expires"), lambda t: t.expire_date, lambda t: t.expire_date),
+    Column(
+        QT_TRANSLATE_NOOP("AssetColumns", "Audio minutes"),
+        lambda t: _minutes(t.audio_duration_ms),
+        lambda t: t.audio_duration_ms,
+    ),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "TimbreKey"), lambda t: t.key),
+)
+
+QUOTA_COLUMNS: tuple[Column[ServiceAsset], ...] = (
+    Column(
+        QT_TRANSLATE_NOOP("AssetColumns", "Service"),
+        lambda q: enums.SERVICE_ASSET_TYPES.get(q.service_type, q.service_type),
+    ),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Code"), lambda q: q.service_type),
+    Column(
+        QT_TRANSLATE_NOOP("AssetColumns", "Numbers"),
+        lambda q: ", ".join(f"{name} {value}" for name, value in q.numbers.items()),
+    ),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Expires"), lambda q: q.expire_date, lambda q: q.expire_date),
+)
+
+
+def avatar_search(a: Avatar) -> str:
+    return " ".join((a.anchor_name, a.anchor_code, a.clothes_name, a.pose_name, a.virtualman_key, a.resolution,
+                     a.virtualman_type_code, type_name(a.virtualman_type_code), *a.driver_types))  # fmt: skip
+
+
+def timbre_search(t: Timbre) -> str:
+    return " ".join((t.name, t.key, t.description, t.timbre_type, *t.languages, *t.emotions,
+                     *t.virtualman_type_codes))  # fmt: skip
+
+
+def quota_search(q: ServiceAsset) -> str:
+    return " ".join((q.service_type, enums.SERVICE_ASSET_TYPES.get(q.service_type, "")))
+
+
+def avatar_model(parent: QObject | None = None) -> RecordModel[Avatar]:
+    return RecordModel(AVATAR_COLUMNS, avatar_search, parent)
+
+
+def timbre_model(parent: QObject | None = None) -> RecordModel[Timbre]:
+    return RecordModel(TIMBRE_COLUMNS, timbre_search, parent)
+
+
+def quota_model(parent: QObject | None = None) -> RecordModel[ServiceAsset]:
+    return RecordModel(QUOTA_COLUMNS, quota_search, parent)
