@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.api.errors import ProtocolError, ValidationError
+from desktop.api.errors import ApiError, ProtocolError, ValidationError, interactive_error
 from desktop.api.reading import Reader
 from desktop.api.signing import drive_channel_url
 from desktop.spec import drive as spec
@@ -95,6 +95,16 @@ class Downstream:
     @property
     def failed(self) -> bool:
         return self.type == 9 or self.error_code != 0
+
+    def error(self) -> ApiError | None:
+        """The typed error of a failed message, its ErrorCode read in the interactive table (the same number means
+        something else in the video table); None when the message did not fail."""
+        if self.error_code != 0:
+            return interactive_error(self.error_code, self.error_message, self.session_id)
+        if self.type == 9:
+            reason = self.error_message or "no reason given"
+            return ApiError(f"drive channel of {self.session_id}: driving failed, {reason}")
+        return None
 
 
 def read_downstream(message: str | bytes) -> Downstream:

@@ -56,7 +56,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0, pool=5.0)
 DEFAULT_DEADLINE_S = 60.0  # one attempt, from connecting to the last byte of the body
 # The largest documented answer is a page of 100 assets, about 200 KB of JSON; twenty times that is plenty.
 DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
-MAX_RETRY_AFTER_S = 30.0  # a server asking for longer is not waited for within one call
+MAX_RETRY_AFTER_S = 30.0  # a longer wish is cut to this: one call does not hang on the server's say-so
 _DECODERS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
@@ -318,8 +318,9 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     value = headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isdigit():
-        return float(min(int(value[:6]), 10**6))
+    if value.isascii() and value.isdigit():  # str.isdigit alone takes "²", which int() refuses
+        digits = value.lstrip("0") or "0"
+        return float(10**6 if len(digits) > 6 else int(digits))  # capped later; no 5000-digit int is parsed
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError, OverflowError):

@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
             elif key == "assets":
                 from desktop.ui.assets.page import AssetsPage
 
-                assets = AssetsPage(self.pages)
+                assets = AssetsPage(self.settings, self.pages)
                 if self.catalog is not None:
                     assets.attach(self.catalog)
                 page = assets
@@ -262,6 +262,10 @@ class MainWindow(QMainWindow):
         self.show_area(last if last in AREA_KEYS else AREA_KEYS[0])
 
     def save_state(self) -> None:
+        if "assets" in self._built:
+            from desktop.ui.assets.page import AssetsPage
+
+            cast(AssetsPage, self._built["assets"]).save_state()
         self.settings.set(opt.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
         self.settings.set(opt.WINDOW_STATE, bytes(self.saveState().data()))
         self.settings.sync()

@@ -114,3 +114,21 @@ def test_the_cache_keeps_every_field(tmp_path: Path) -> None:
     assert loaded == snapshot and loaded is not None and loaded.cached
     path.write_text("{ not json", encoding="utf-8")
     assert catalog_cache.load(path) is None  # a broken cache is no cache, not a crash
+
+
+def test_the_tab_splitter_and_columns_are_remembered(qtbot: QtBot, data_dir: Path) -> None:
+    settings = Settings(data_dir / "settings.ini")
+    first = AssetsPage(settings)
+    qtbot.addWidget(first)
+    first.resize(1000, 600)
+    first.show()
+    first.tabs.setCurrentWidget(first.quotas)
+    first.timbres.splitter.setSizes([700, 300])
+    first.timbres.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    first.save_state()
+    second = AssetsPage(settings)
+    qtbot.addWidget(second)
+    assert second.tabs.currentWidget() is second.quotas
+    assert second.timbres.splitter.saveState() == first.timbres.splitter.saveState()
+    header = second.timbres.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (1, Qt.SortOrder.DescendingOrder)

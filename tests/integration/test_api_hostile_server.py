@@ -33,7 +33,7 @@ from desktop.api import (
     TransportError,
     custom,
 )
-from desktop.api.transport import RetryPolicy, Transport
+from desktop.api.transport import MAX_RETRY_AFTER_S, RetryPolicy, Transport
 from tests.fixtures.scripted_server import Reply, ScriptedServer
 
 T = TypeVar("T")
@@ -120,6 +120,22 @@ def test_http_429_is_a_rate_limit_that_honours_retry_after(scripted_server: Scri
     started = time.monotonic()
     run(call(scripted_server, STAT, STAT_PAYLOAD))  # a query waits as asked (not the 2 ms of its policy), then succeeds
     assert time.monotonic() - started >= 0.9
+
+
+def test_retry_after_is_capped_and_unreadable_values_are_ignored(scripted_server: ScriptedServer) -> None:
+    waits: list[float] = []
+
+    async def record(delay: float) -> None:  # the wait is observed, not slept: 30 s would slow the suite
+        waits.append(delay)
+
+    scripted_server.script(Reply(status=429, raw=b"", headers={"Retry-After": "9" * 5000}), Reply(payload={}))
+    run(call(scripted_server, STAT, STAT_PAYLOAD, sleep=record))
+    assert waits == [MAX_RETRY_AFTER_S]
+    for value in ("\u00b2", "-5", "soon", "1e3"):  # "²" passes str.isdigit but not int()
+        scripted_server.script(Reply(status=429, raw=b"slow down", headers={"Retry-After": value}))
+        with pytest.raises(HttpRateLimitError) as limited:
+            run(call(scripted_server, TTS, TTS_PAYLOAD))
+        assert limited.value.retry_after is None, value
 
 
 def test_rate_limit_codes_are_the_same_rate_limit_error(scripted_server: ScriptedServer) -> None:

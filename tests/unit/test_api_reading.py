@@ -9,7 +9,14 @@ import json
 
 import pytest
 
-from desktop.api import ProtocolError, ValidationError
+from desktop.api import (
+    ApiError,
+    PlatformRateLimitError,
+    ProtocolError,
+    QuotaError,
+    SessionStateError,
+    ValidationError,
+)
 from desktop.api.cos import parse_path_prefix
 from desktop.api.customization import read_confirm_content
 from desktop.api.drive import read_downstream, send_audio, send_heartbeat, send_stream_text, send_text
@@ -118,6 +125,18 @@ def test_downstream_is_read_flat_or_enveloped() -> None:
 def test_malformed_downstream_messages_are_protocol_errors(message: str, reason: str) -> None:
     with pytest.raises(ProtocolError, match=reason):
         read_downstream(message)
+
+
+def test_a_drive_error_code_is_read_in_the_interactive_table() -> None:
+    full = read_downstream('{"Type": 9, "SessionId": "m1", "ErrorCode": 100008, "ErrorMessage": "full"}').error()
+    # 100008 is "Exceeded quota limit" in the video table: the channel's codes are the interactive table's
+    assert isinstance(full, QuotaError) and full.meaning == "Exceeding the concurrency limit"
+    timing = read_downstream(json.dumps({"Header": {"Code": 110015}, "Payload": {"Type": 9, "SessionId": "m1"}}))
+    assert isinstance(timing.error(), SessionStateError) and "drive channel of m1" in str(timing.error())
+    assert isinstance(read_downstream('{"Type": 9, "ErrorCode": 100012}').error(), PlatformRateLimitError)
+    bare = read_downstream('{"Type": 9, "SessionId": "m1"}').error()
+    assert type(bare) is ApiError and "driving failed, no reason given" in str(bare)
+    assert read_downstream('{"Type": 3, "SessionId": "m1"}').error() is None
 
 
 def test_the_reader_survives_numbers_it_cannot_convert() -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import args
+from desktop.services import settings as opt
 from desktop.services.asset_catalog import AssetCatalog
 from desktop.services.catalog_cache import CatalogSnapshot
+from desktop.services.settings import Settings
 from desktop.ui.assets import details
 from desktop.ui.assets.models import RecordModel, avatar_model, quota_model, timbre_model
 from desktop.ui.common.word_filter import ITEM_ROLE, WordFilterProxy
@@ -102,6 +104,7 @@ class RecordBrowser(QWidget):
         self.proxy.rowsRemoved.connect(self._update_empty_state)
         self.proxy.layoutChanged.connect(self._update_empty_state)
         self.loading = True
+        self._columns_restored = False
         self._update_empty_state()
         self._show_details(None)
 
@@ -111,8 +114,13 @@ class RecordBrowser(QWidget):
         for number, column in enumerate(self.model.columns):
             # A field this account's answers never fill (describesmallsampleimage gives no type) is noise.
             self.table.setColumnHidden(number, bool(records) and not any(column.text(r) for r in records))
-        self.table.resizeColumnsToContents()
+        if not self._columns_restored:
+            self.table.resizeColumnsToContents()
         self._update_empty_state()
+
+    def restore_columns(self, state: QByteArray) -> None:
+        """Column widths and sort order as the user left them (kept over later refreshes)."""
+        self._columns_restored = self.table.horizontalHeader().restoreState(state)
 
     def set_search(self, text: str) -> None:
         self.proxy.set_search(text)
@@ -152,8 +160,9 @@ class RecordBrowser(QWidget):
 
 
 class AssetsPage(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings
         self.catalog: AssetCatalog | None = None
         self.snapshot = CatalogSnapshot()
         title = QLabel(self.tr("Assets"), self)
@@ -194,10 +203,25 @@ class AssetsPage(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self.state.setText(self.tr("Waiting for the connection…"))
+        self.restore_state()
 
     @property
     def browsers(self) -> tuple[RecordBrowser, ...]:
         return (self.avatars, self.timbres, self.quotas)
+
+    def restore_state(self) -> None:
+        self.tabs.setCurrentIndex(max(0, min(self.tabs.count() - 1, self.settings.get(opt.ASSETS_TAB))))
+        for kind, browser in zip(opt.ASSET_KINDS, self.browsers, strict=True):
+            if splitter := self.settings.get(opt.ASSETS_SPLITTER[kind]):
+                browser.splitter.restoreState(QByteArray(splitter))
+            if columns := self.settings.get(opt.ASSETS_COLUMNS[kind]):
+                browser.restore_columns(QByteArray(columns))
+
+    def save_state(self) -> None:
+        self.settings.set(opt.ASSETS_TAB, self.tabs.currentIndex())
+        for kind, browser in zip(opt.ASSET_KINDS, self.browsers, strict=True):
+            self.settings.set(opt.ASSETS_SPLITTER[kind], bytes(browser.splitter.saveState().data()))
+            self.settings.set(opt.ASSETS_COLUMNS[kind], bytes(browser.table.horizontalHeader().saveState().data()))
 
     def attach(self, catalog: AssetCatalog) -> None:
         self.catalog = catalog
