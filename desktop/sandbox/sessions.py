@@ -276,6 +276,12 @@ def _create(ctx: Context, payload: dict[str, Any], avatar: Avatar, project_id: s
         last_drive=now,
         last_traffic=now,
     )
+    # Known now, not when the stream starts: a status asked for between ready_at and the start would say 1, and
+    # then 3 again until nginx has the stream (a client that saw 1 and called startsession met "not ready").
+    session.awaits_stream = (
+        session.protocol == "rtmp" and bool(ctx.state.get("rtmp_base"))
+        and (not session.push_url or _loopback(session.push_url))
+    )  # fmt: skip
     if ctx.faults.fail_sessions > 0:
         ctx.faults.fail_sessions -= 1
         session.fails = True

@@ -44,9 +44,13 @@ async def avatar(client: Client) -> str:
 async def ready_session(client: Client, driver_type: int = 1, protocol: str = "rtmp", start: bool = True) -> str:
     created = await client.sessions.create_by_asset(await avatar(client), uuid.uuid4().hex, driver_type=driver_type,
                                                     protocol=protocol)  # fmt: skip
-    await wait_status(client, created.session_id, lambda s: s.status != 3)
-    if start:
-        await client.sessions.start(created.session_id)
+    try:
+        await wait_status(client, created.session_id, lambda s: s.status != 3)
+        if start:
+            await client.sessions.start(created.session_id)
+    except BaseException:
+        await client.sessions.close(created.session_id)  # a failure here must not hold the concurrency of the next
+        raise
     return created.session_id
 
 
