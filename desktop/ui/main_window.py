@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import args
 from desktop.services import settings as opt
 from desktop.services.activity import ActivityLog
 from desktop.services.connection_status import ConnectionStatus
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # the window appears before these (and httpx behind them) are
     from PySide6.QtGui import QAction, QCloseEvent
 
     from desktop.services.asset_catalog import AssetCatalog
+    from desktop.services.catalog_cache import CatalogSnapshot
     from desktop.services.connection import ConnectionService
     from desktop.services.engine import Bridge
     from desktop.ui.activity_page import ActivityPage
@@ -83,7 +85,11 @@ class MainWindow(QMainWindow):
         self.health = HealthIndicator(self)
         self.work = WorkIndicator(self)
         self.profile_label = QLabel(self)
+        self.quota_label = QLabel(self)  # the most urgent quota alert, once the catalogue is known
+        self.quota_label.setObjectName("quotaAlert")
+        self.quota_label.hide()
         self.statusBar().addWidget(self.health, 1)
+        self.statusBar().addPermanentWidget(self.quota_label)
         self.statusBar().addPermanentWidget(self.work)
         self.statusBar().addPermanentWidget(self.profile_label)
         self.health.clicked.connect(self.open_settings)
@@ -108,6 +114,7 @@ class MainWindow(QMainWindow):
     def attach_catalog(self, catalog: AssetCatalog) -> None:
         """The Assets area's catalogue, once the services are built."""
         self.catalog = catalog
+        catalog.snapshot_changed.connect(self._show_quota_alerts)
         if "assets" in self._built:
             from desktop.ui.assets.page import AssetsPage
 
@@ -204,6 +211,19 @@ class MainWindow(QMainWindow):
         self.health.show_health(status.health, text)
         for page in self.planned.values():
             page.show_health(text)
+
+    def _show_quota_alerts(self, snapshot: CatalogSnapshot) -> None:
+        from datetime import datetime
+
+        from desktop.services.quota_watch import alerts
+        from desktop.ui.assets.quota_words import alert_text
+
+        found = alerts(snapshot.quotas, datetime.now())
+        self.quota_label.setVisible(bool(found))
+        if found:
+            more = args(self.tr(" (+%1 more)"), str(len(found) - 1)) if len(found) > 1 else ""
+            self.quota_label.setText(alert_text(found[0]) + more)
+            self.quota_label.setToolTip("\n".join(alert_text(alert) for alert in found))
 
     def _show_profile(self) -> None:
         self.profile_label.setText(profile_names.short_name(self.settings.get(opt.PROFILE)))

@@ -4,6 +4,7 @@ detail pane shows the chosen record, Ctrl+C copies its key; offline, the cached 
 from __future__ import annotations
 
 import socket
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -19,6 +20,7 @@ from desktop.services.secrets import SERVICE
 from desktop.services.settings import Settings
 from desktop.ui.assets.page import AssetsPage, RecordBrowser
 from desktop.ui.common.word_filter import ITEM_ROLE
+from desktop.ui.main_window import MainWindow
 from tests.fixtures.app import AppFactory, started
 from tests.fixtures.memory_keyring import MemoryKeyring
 
@@ -92,7 +94,8 @@ def test_offline_the_cached_catalogue_is_shown_and_marked(
     use_unreachable_custom_profile(data_dir, memory_keyring)
     avatar = Avatar("vk-cached", "Cached Anna", "anna", "Suit", "Standing", "1920x1080", "", "", "", ("Text",))
     timbre = Timbre("tk-cached", "Cached Voice", "", "A voice from last time")
-    quota = ServiceAsset("ImageAsset", "2030-01-01 00:00:00", {"UniversalAssetInfoDetail": {"RemainNum": 3}})
+    soon = (datetime.now() + timedelta(days=3, hours=1)).strftime("%Y-%m-%d %H:%M:%S")
+    quota = ServiceAsset("ImageAsset", soon, {"ImageAssetInfoDetail": {"CustomizationNum": 5, "RemainNum": 3}})
     snapshot = CatalogSnapshot((avatar,), (timbre,), (quota,), fetched_at=1_700_000_000.0, profile="custom")
     catalog_cache.save(snapshot, catalog_cache.cache_file(data_dir, "custom"))
 
@@ -101,6 +104,11 @@ def test_offline_the_cached_catalogue_is_shown_and_marked(
     qtbot.waitUntil(lambda: "Could not refresh" in page.state.text(), timeout=30000)
     assert "cached" in page.state.text() and "2023-11-14" in page.state.text()
     assert shown(page.timbres) == [timbre] and shown(page.quotas) == [quota]
+    window = page.window()
+    assert isinstance(window, MainWindow) and window.quota_label.isVisible()  # the most urgent alert, always in view
+    assert window.quota_label.text() == "Studio Avatar Image Customization Quota expires in 3 days"
+    left = page.quotas.proxy.index(0, 2).data()
+    assert left == "3 of 5"
 
 
 def test_the_cache_keeps_every_field(tmp_path: Path) -> None:

@@ -13,7 +13,9 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 
 from desktop.api.assets import Avatar, ServiceAsset, Timbre
 from desktop.i18n import QT_TRANSLATE_NOOP
+from desktop.services import quota_watch
 from desktop.spec import enums
+from desktop.ui.assets import quota_words
 from desktop.ui.common.word_filter import ITEM_ROLE, SEARCH_ROLE, SORT_ROLE
 
 R = TypeVar("R")
@@ -121,10 +123,15 @@ QUOTA_COLUMNS: tuple[Column[ServiceAsset], ...] = (
     ),
     Column(QT_TRANSLATE_NOOP("AssetColumns", "Code"), lambda q: q.service_type),
     Column(
-        QT_TRANSLATE_NOOP("AssetColumns", "Numbers"),
-        lambda q: ", ".join(f"{name} {value}" for name, value in q.numbers.items()),
+        QT_TRANSLATE_NOOP("AssetColumns", "Left"),
+        lambda q: quota_words.remaining_text(quota_watch.remaining(q)),
+        lambda q: left.share if (left := quota_watch.remaining(q)) else 2.0,
     ),
     Column(QT_TRANSLATE_NOOP("AssetColumns", "Expires"), lambda q: q.expire_date, lambda q: q.expire_date),
+    Column(
+        QT_TRANSLATE_NOOP("AssetColumns", "Attention"),
+        lambda q: "; ".join(quota_words.alert_text(a) for a in quota_watch.alerts((q,), datetime.now())),
+    ),
 )
 
 
