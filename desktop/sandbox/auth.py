@@ -26,7 +26,8 @@ def authentication_error(
     names = [name for name, _ in pairs]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        return f"authentication failed: the query gives {', '.join(repeated)} more than once"
+        named = ", ".join(name or "a parameter without a name" for name in repeated)
+        return f"authentication failed: the query gives {named} more than once"
     values = dict(pairs)
     required = ("appkey", "timestamp", "signature") + (("requestid",) if need_requestid else ())
     missing = [name for name in required if not values.get(name)]

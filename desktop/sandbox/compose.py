@@ -35,12 +35,18 @@ class Placement:
 def anchor_box(
     width: int, height: int, original: tuple[int, int], zoom: float, placement: Placement
 ) -> tuple[int, int, int, int]:
-    """x, y, width and height of the anchor in a `width` x `height` frame."""
+    """x, y, width and height of the anchor in a `width` x `height` frame. The size must be finite (layers.py
+    refuses a Scale that would not fit); a position beyond the frame is kept just outside it, where the anchor is
+    as invisible as anywhere further (a HorizontalPosition of 1e308 is a valid number, not an overflow)."""
     anchor_w = max(2, round(original[0] * zoom * placement.scale / 2) * 2)
     anchor_h = max(2, round(original[1] * zoom * placement.scale / 2) * 2)
     x = placement.horizontal * width + width / 2 - anchor_w / 2
     y = 2 * placement.vertical * anchor_h + height - anchor_h
-    return round(x), round(y), anchor_w, anchor_h
+    return round(_within(x, -anchor_w, width)), round(_within(y, -anchor_h, height)), anchor_w, anchor_h
+
+
+def _within(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,13 @@ class Context:
     ws_url: str = ""
     cos_url: str = ""
     state: dict[str, Any] = field(default_factory=dict)  # per-family state objects, by family name
+    # When each result under /files/ stops being served (the 7-day retention), by relative path.
+    expiry: dict[str, float] = field(default_factory=dict)
 
     def file_url(self, relative: str) -> str:
         return f"{self.api_url}/files/{relative}"
+
+    def file_expired(self, relative: str) -> bool:
+        """Whether a result's retention is over: then it is neither served nor usable as an input."""
+        expires = self.expiry.get(relative)
+        return expires is not None and self.clock.now() > expires

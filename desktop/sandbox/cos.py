@@ -11,9 +11,11 @@ upload_file work against it unmodified (with CosConfig(IP=..., Port=..., Scheme=
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
+import logging
 import re
 import secrets
 import shutil
@@ -29,6 +31,8 @@ from xml.etree import ElementTree
 from aiohttp import web
 
 from desktop.sandbox.context import Context
+
+log = logging.getLogger("desktop.sandbox.cos")
 
 BUCKET = "avatar-sandbox-1250000000"
 REGION = "ap-guangzhou"
@@ -81,8 +85,9 @@ class CosServer:
         return grant
 
     def local_path(self, url: str) -> Path | None:
-        """The stored file behind a URL under the sandbox bucket (MaterialCosUrl and friends), if it exists."""
-        match = re.match(rf"^https?://{re.escape(BUCKET_HOST)}/(?P<key>.+)$", url.strip())
+        """The stored file behind a URL under the sandbox bucket (MaterialCosUrl and friends), if it exists. A query
+        or fragment (a signed download URL's) is not part of the key, as for any download."""
+        match = re.match(rf"^https?://{re.escape(BUCKET_HOST)}/(?P<key>[^?#]+)(?:[?#].*)?$", url.strip())
         if not match:
             return None
         raw = match.group("key")
@@ -123,6 +128,13 @@ class CosServer:
             return await self._route(request, key, grant)
         except CosError as exc:
             return _error(exc, request.path)
+        except web.HTTPException as exc:  # aiohttp's own refusals (a body over the limit), in COS's XML too
+            return _error(CosError(exc.status, exc.reason.replace(" ", ""), exc.reason), request.path)
+        except Exception:
+            # Never aiohttp's plain-text 500 nor a traceback: COS's own InternalError, and the cause in the log.
+            log.exception("COS %s %s failed inside the sandbox", request.method, request.path)
+            return _error(CosError(500, "InternalError", "We encountered an internal error. Please try again."),
+                          request.path)  # fmt: skip
 
     def _check_room(self, key: str) -> None:
         """Objects are files under the bucket's folder: a key whose path is a folder of other keys, or runs through
@@ -170,6 +182,10 @@ class CosServer:
                 "SignatureDoesNotMatch",
                 "The request signature we calculated does not match the signature you provided.",
             )
+        if key == "" and not (request.method == "GET" and "uploads" in request.query):
+            # A grant reaches objects under its prefix; the bucket itself (PUT / would make a file where the
+            # bucket's folder is, and break every grant) is not the grant's.
+            raise CosError(403, "AccessDenied", "Access Denied: the grant reaches objects under its prefix only")
         target = request.query.get("prefix", "") if key == "" else key
         if not target.startswith(grant.key_prefix):
             raise CosError(403, "AccessDenied", f"Access Denied: keys must start with {grant.key_prefix}")
@@ -197,21 +213,22 @@ class CosServer:
 
     # --- objects ---
     async def _receive(self, request: web.Request, target: Path) -> str:
+        """The body into `target`, whole or not at all: a refused digest or a client gone mid-upload leaves nothing
+        behind, and two uploads of one key at once each write their own partial file."""
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.md5()
-        partial = target.with_name(target.name + ".part")
-        with partial.open("wb") as out:
-            async for chunk in request.content.iter_chunked(_CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-        expected = request.headers.get("Content-MD5")
-        if expected:
-            import base64
-
-            if base64.b64encode(digest.digest()).decode() != expected:
-                partial.unlink()
+        partial = _partial(target)
+        try:
+            with partial.open("wb") as out:
+                async for chunk in request.content.iter_chunked(_CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+            expected = request.headers.get("Content-MD5")
+            if expected and base64.b64encode(digest.digest()).decode() != expected:
                 raise CosError(400, "BadDigest", "The Content-MD5 you specified did not match what we received.")
-        partial.replace(target)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
         return digest.hexdigest()
 
     async def _put(self, request: web.Request, key: str) -> web.Response:
@@ -315,12 +332,15 @@ class CosServer:
                 raise CosError(400, "EntityTooSmall", f"Part {number} is smaller than the 1 MB minimum.")
         target = self._object(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".part")
-        with partial.open("wb") as out:
-            for number, _ in wanted:
-                with (folder / f"{number:05d}").open("rb") as piece:
-                    shutil.copyfileobj(piece, out, _CHUNK)
-        partial.replace(target)
+        partial = _partial(target)
+        try:
+            with partial.open("wb") as out:
+                for number, _ in wanted:
+                    with (folder / f"{number:05d}").open("rb") as piece:
+                        shutil.copyfileobj(piece, out, _CHUNK)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
         shutil.rmtree(folder)
         combined = hashlib.md5(b"".join(bytes.fromhex(etag) for _, etag in wanted)).hexdigest()
         etag = f'"{combined}-{len(wanted)}"'
@@ -354,6 +374,11 @@ def _check_key(key: str) -> None:
         raise CosError(400, "InvalidURI", "The object key may not hold '.' or '..' segments or empty segments")
     if key.endswith("/"):
         raise CosError(400, "InvalidArgument", "A key ending in '/' names a folder: give the file's name")
+
+
+def _partial(target: Path) -> Path:
+    """A name of its own to write `target` under before it is whole (hidden, so no listing shows it)."""
+    return target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
 
 
 def _parse_authorization(header: str) -> dict[str, str]:

@@ -30,6 +30,7 @@ from desktop.sandbox.files import FileStore
 from desktop.sandbox.render import render_video
 from desktop.sandbox.replies import SandboxError
 from desktop.sandbox.speech import synthesizer
+from desktop.spec.validate import url_file_name, url_for_message
 
 # Real-world durations in seconds (multiplied by --time-scale).
 STAGES: dict[str, tuple[tuple[str, float], ...]] = {
@@ -80,9 +81,9 @@ class CustomTask:
         round_number = len(self.rounds) + 1
         relatives = [f"custom/{self.task_id}/round{round_number}_demo{n}.mp4" for n in (1, 2)]
         store = ctx.state.get("files")
-        if store is not None:
+        if isinstance(store, FileStore):
             for relative in relatives:
-                store.recipes.setdefault(relative, partial(render_demo, ctx, self))
+                store.add_recipe(relative, partial(render_demo, ctx, self))
         return [ctx.file_url(relative) for relative in relatives]
 
 
@@ -134,18 +135,18 @@ def state(ctx: Context) -> CustomizationState:
 
 
 def local_file(ctx: Context, url: str) -> Path | None:
-    """Blocking (call from a worker thread): the sandbox's own copy of a material, an object in its COS bucket or
-    one of its /files/. A catalog file nobody has fetched yet is made now: what the sandbox serves always resolves."""
+    """Blocking (call from a worker thread): the sandbox's own copy of an input, an object in its COS bucket or one
+    of its /files/; None when the cloud could not download it. What the sandbox serves always resolves: a catalog
+    file or demo video nobody has fetched yet is made now (docs/api-notes.md E50); an expired result does not."""
     cos = ctx.state["cos"]
     assert isinstance(cos, CosServer)
     path = cos.local_path(url)
     if path is None and ctx.api_url and url.startswith(ctx.api_url + "/files/"):
-        relative = unquote(url.removeprefix(ctx.api_url + "/files/").split("?", 1)[0])
+        relative = unquote(url.removeprefix(ctx.api_url + "/files/").split("?", 1)[0].split("#", 1)[0])
         store = ctx.state["files"]
         assert isinstance(store, FileStore)
-        path = store.made_blocking(relative, ctx.catalog.files())
-        if path is not None and not path.is_file():
-            path = None
+        if not ctx.file_expired(relative):
+            path = store.made_blocking(relative, ctx.catalog.files())
     return path
 
 
@@ -161,9 +162,9 @@ def _material_problems(ctx: Context, task: CustomTask) -> list[str]:
             continue
         path = local_file(ctx, str(url))
         if path is None:
-            found.append(f"{field_name}: the file could not be downloaded from {url}")
+            found.append(f"{field_name}: the file could not be downloaded from {url_for_message(str(url))}")
             continue
-        name = str(url).rsplit("/", 1)[-1]
+        name = url_file_name(str(url))
         problems: list[str] = []
         if field_name == "MaterialCosUrl":
             problems = preflight.customization_material(path, task.make_type, name)

@@ -2,8 +2,9 @@
 data directory, and whatever else handlers write there (results, demo videos).
 
 Only names the catalog lists are made: an unsigned GET of any other name under catalog/ is a 404 and writes
-nothing. A catalog file is made the first time it is fetched *or used as an input* (an avatar's PoseImage as a
-RefPhotoUrl), so whatever the sandbox serves always resolves.
+nothing (not even a lock). A catalog file or demo video is made the first time it is fetched *or used as an input*
+(an avatar's PoseImage as a RefPhotoUrl, a demo video nobody downloaded), so whatever the sandbox serves always
+resolves (docs/api-notes.md E50).
 
 The portraits are drawn figures, the timbre samples real speech in each timbre's voice; the catalog's MP4s (action
 samples, reference clips) are a few seconds of a plain picture.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import logging
 import subprocess
 import threading
 import uuid
@@ -22,6 +24,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+log = logging.getLogger("desktop.sandbox.files")
 
 _PALETTE = ("#2f6fed", "#1e9e5a", "#d93025", "#f2a900", "#8e44ad", "#16a085", "#c0392b", "#2c3e50")
 
@@ -51,8 +55,9 @@ def portrait_png(label: str, width: int, height: int, seed: str, transparent: bo
 
 
 def placeholder_mp4(path: Path, colour: str, seconds: float = 2.0, size: str = "320x180") -> None:
-    """Blocking: an H.264/AAC file of a plain picture and silence, made with ffmpeg."""
-    temporary = path.with_suffix(".part.mp4")
+    """Blocking: an H.264/AAC file of a plain picture and silence, made with ffmpeg (into a name of its own, so a
+    request and an input resolver making the same file at once cannot write into each other's)."""
+    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.part.mp4")
     done = subprocess.run(
         ["ffmpeg", "-nostdin", "-loglevel", "error", "-y",
          "-f", "lavfi", "-i", f"color=c={colour}:s={size}:r=25:d={seconds}",
@@ -80,6 +85,7 @@ def speech_wav(text: str, voice: str) -> bytes:
 
 
 Maker = Callable[[Path], None]
+RECIPE_TIMEOUT_S = 300  # a demo video renders in seconds; a resolver waiting longer is stuck
 
 
 def catalog_maker(relative: str, labels: dict[str, str]) -> Maker | None:
@@ -104,6 +110,14 @@ def catalog_maker(relative: str, labels: dict[str, str]) -> Maker | None:
     return None
 
 
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _write_atomic(target: Path, data: bytes) -> None:
     """Whole or not at all: a thread and the event loop may make the same file at once."""
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
@@ -118,8 +132,15 @@ class FileStore:
         self.root = root
         self._locks: dict[str, asyncio.Lock] = {}
         self._thread_lock = threading.Lock()
-        # Files made by their own coroutine on first request (customization demo videos).
+        # Files made by their own coroutine on first request (customization demo videos), and the event loop
+        # they run on (an input resolver in a worker thread hands them to it).
         self.recipes: dict[str, Callable[[Path], Awaitable[None]]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def add_recipe(self, relative: str, recipe: Callable[[Path], Awaitable[None]]) -> None:
+        """Event loop only: `relative` will be made by `recipe` when it is first fetched or used as an input."""
+        self._loop = asyncio.get_running_loop()
+        self.recipes.setdefault(relative, recipe)
 
     def path(self, relative: str) -> Path | None:
         """The file for a relative path, or None when it escapes the store."""
@@ -135,30 +156,47 @@ class FileStore:
             return None
         if target.is_file():
             return target
-        lock = self._locks.setdefault(relative, asyncio.Lock())
-        async with lock:
-            if target.is_file():
-                return target
-            recipe = self.recipes.get(relative)
-            if recipe is not None:
+        recipe = self.recipes.get(relative)
+        maker = catalog_maker(relative, labels) if recipe is None else None
+        if recipe is None and maker is None:
+            return None  # before any lock is kept: unsigned requests for made-up names leave nothing behind
+        async with self._locks.setdefault(relative, asyncio.Lock()):
+            if not target.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                await recipe(target)
-                return target
-            maker = catalog_maker(relative, labels)
-            if maker is None:
-                return None
-            target.parent.mkdir(parents=True, exist_ok=True)
-            await asyncio.to_thread(maker, target)
+                if recipe is not None:
+                    await recipe(target)
+                elif maker is not None:
+                    await asyncio.to_thread(maker, target)
         return target
 
     def made_blocking(self, relative: str, labels: dict[str, str]) -> Path | None:
-        """Blocking (call from a worker thread): a catalog file used as an input, made if it is not yet."""
+        """Blocking (call from a worker thread, never the event loop): a file the store serves, used as an input;
+        made now if it is a catalog file or a recipe's that nobody has fetched yet. None when there is no such
+        file."""
         target = self.path(relative)
-        maker = catalog_maker(relative, labels) if target is not None else None
-        if target is None or maker is None:
-            return target if target is not None and target.is_file() else None
+        if target is None:
+            return None
+        if target.is_file():
+            return target
+        if relative in self.recipes and self._loop is not None:
+            # A recipe is a coroutine of the event loop: it runs there, under the same lock as a GET of it (waiting
+            # for it on the loop itself would never end, hence the check).
+            if _on_event_loop():
+                raise RuntimeError("made_blocking was called on the event loop: call it through asyncio.to_thread")
+            try:
+                asyncio.run_coroutine_threadsafe(self.get(relative, labels), self._loop).result(RECIPE_TIMEOUT_S)
+            except Exception:  # the input cannot be had, as when a download fails; the cause is ours, so logged
+                log.exception("could not make %s for use as an input", relative)
+            return target if target.is_file() else None
+        maker = catalog_maker(relative, labels)
+        if maker is None:
+            return None
         with self._thread_lock:
             if not target.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                maker(target)
+                try:
+                    maker(target)
+                except Exception:
+                    log.exception("could not make %s for use as an input", relative)
+                    return None
         return target

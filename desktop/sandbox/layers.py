@@ -14,8 +14,10 @@ from desktop.sandbox.catalog import Avatar
 from desktop.sandbox.compose import Clip, Composition, Logo, Placement, anchor_box
 from desktop.sandbox.context import Context
 from desktop.sandbox.custom_tasks import local_file
+from desktop.spec.validate import url_file_name, url_for_message
 
 MAX_LAYER_BYTES = 500 * 1024 * 1024
+MAX_LAYER_FACTOR = 4  # how many times the video's width and height a scaled anchor or logo may span
 IMAGE_FORMATS = ("png", "jpeg")
 MP4_CONTAINER = "mp4"  # ffprobe names the family "mov,mp4,m4a,3gp,3g2,mj2"
 
@@ -31,7 +33,7 @@ class ProductionError(Exception):
 def _fetch(ctx: Context, field: str, url: str) -> Path:
     path = local_file(ctx, url)
     if path is None:
-        raise ProductionError(801010, f"{field}: the file could not be downloaded from {url}")
+        raise ProductionError(801010, f"{field}: the file could not be downloaded from {url_for_message(url)}")
     if path.stat().st_size > MAX_LAYER_BYTES:
         raise ProductionError(801009, f"{field}: the file is larger than 500 MB")
     return path
@@ -39,7 +41,7 @@ def _fetch(ctx: Context, field: str, url: str) -> Path:
 
 def _image(ctx: Context, field: str, url: str) -> tuple[Path, tuple[int, int]]:
     path = _fetch(ctx, field, url)
-    facts = probe.image(path, url.rsplit("/", 1)[-1])
+    facts = probe.image(path, url_file_name(url))
     if facts.container not in IMAGE_FORMATS or facts.width is None or facts.height is None:
         raise ProductionError(801009, f"{field}: the file is not a jpg or png picture")
     return path, (facts.width, facts.height)
@@ -47,10 +49,28 @@ def _image(ctx: Context, field: str, url: str) -> tuple[Path, tuple[int, int]]:
 
 def _mp4(ctx: Context, field: str, url: str) -> tuple[Path, probe.MediaFacts]:
     path = _fetch(ctx, field, url)
-    facts = probe.ffprobe(path, url.rsplit("/", 1)[-1])
+    facts = probe.ffprobe(path, url_file_name(url))
     if MP4_CONTAINER not in facts.container.split(",") or not facts.has_video:
         raise ProductionError(801009, f"{field}: the file is not an MP4 video")
     return path, facts
+
+
+def _drawable(field: str, scale: float, picture: tuple[float, float], size: tuple[int, int]) -> None:
+    """A layer scaled beyond MAX_LAYER_FACTOR times the video's size is refused (801009) rather than handed to
+    ffmpeg, which cannot allocate it: the docs bound no Scale (Basic anchors may exceed 1), the sandbox must stop
+    somewhere (docs/api-notes.md E53)."""
+    width, height = picture[0] * scale, picture[1] * scale
+    if width > MAX_LAYER_FACTOR * size[0] or height > MAX_LAYER_FACTOR * size[1]:
+        raise ProductionError(
+            801009, f"{field}: {scale:g} would draw the layer larger than {MAX_LAYER_FACTOR} times the video's "
+            f"{size[0]}x{size[1]}"
+        )  # fmt: skip
+
+
+def _on_canvas(position: int, extent: int) -> int:
+    """A logo placed beyond the frame is as invisible just outside it as anywhere further: kept within what
+    ffmpeg's expressions hold exactly."""
+    return min(max(position, -MAX_LAYER_FACTOR * extent), MAX_LAYER_FACTOR * extent)
 
 
 def _same_size(field: str, found: tuple[int | None, int | None], size: tuple[int, int]) -> None:
@@ -77,14 +97,16 @@ def layers_of(
     asked = Placement(
         float(anchor.get("HorizontalPosition", 0.0)), float(anchor.get("VerticalPosition", 0.0)),
         float(anchor.get("Scale", 1.0)),
-    )  # fmt: skip
-    box = anchor_box(size[0], size[1], size, avatar.origin_zoom, asked.for_tag(avatar.anchor.tag))
+    ).for_tag(avatar.anchor.tag)  # fmt: skip
+    zoomed = (size[0] * avatar.origin_zoom, size[1] * avatar.origin_zoom)
+    _drawable("VideoParam.AnchorParam.Scale", asked.scale, zoomed, size)
+    box = anchor_box(size[0], size[1], size, avatar.origin_zoom, asked)
     if transparent:
         return Composition(box, transparent=True)
     background, is_video = None, False
     if url := video_param.get("BackgroundFileUrl"):
         field = "VideoParam.BackgroundFileUrl"
-        if str(url).lower().split("?")[0].endswith(".mp4"):
+        if url_file_name(str(url)).lower().endswith(".mp4"):
             background, facts = _mp4(ctx, field, str(url))
             _same_size(field, (facts.width, facts.height), size)
             is_video = True
@@ -95,9 +117,12 @@ def layers_of(
     for number, logo in enumerate(video_param.get("LogoParams") or [], start=1):
         if not logo.get("LogoFileUrl"):
             continue
-        path, _ = _image(ctx, f"VideoParam.LogoParams[{number}].LogoFileUrl", str(logo["LogoFileUrl"]))
-        logos.append(Logo(path, int(logo.get("PositionX", 0)), int(logo.get("PositionY", 0)),
-                          float(logo.get("Scale", 1.0))))  # fmt: skip
+        path, found = _image(ctx, f"VideoParam.LogoParams[{number}].LogoFileUrl", str(logo["LogoFileUrl"]))
+        scale = float(logo.get("Scale", 1.0))
+        _drawable(f"VideoParam.LogoParams[{number}].Scale", scale, found, size)
+        x = _on_canvas(int(logo.get("PositionX", 0)), size[0])
+        y = _on_canvas(int(logo.get("PositionY", 0)), size[1])
+        logos.append(Logo(path, x, y, scale))
     return Composition(
         box,
         background=background,

@@ -16,6 +16,7 @@ from desktop.sandbox.custom_tasks import local_file, state
 from desktop.sandbox.customization_handlers import TRAINING_TEXTS
 from desktop.sandbox.replies import SandboxError
 from desktop.spec import materials
+from desktop.spec.validate import url_file_name, url_for_message
 
 BIG = 2147483600  # the docs' open upper bound
 EVALUATION_STAGES = (("CREATED", 1.0), ("QUEUING", 2.0))
@@ -63,9 +64,9 @@ def _run(ctx: Context, task: QualityTask, check: Any) -> None:
     def work() -> None:
         path: Path | None = local_file(ctx, task.url)
         if path is None:
-            task.error = f"The audio could not be downloaded from {task.url}"
+            task.error = f"The audio could not be downloaded from {url_for_message(task.url)}"
             return
-        problems = check(probe.ffprobe(path, task.url.rsplit("/", 1)[-1]))
+        problems = check(probe.ffprobe(path, url_file_name(task.url)))
         if problems:
             task.error = "; ".join(problems)
             return

@@ -9,9 +9,12 @@ from typing import Any
 
 from aiohttp import web
 
+from desktop.spec import codes
 from desktop.spec.validate import Violation
 
 # Documented meanings: 100001 format, type, missing or lacking parameters; 100002 parameter value error.
+FORMAT_ERROR = 100001
+VALUE_ERROR = 100002
 _FORMAT_KINDS = {"missing", "type", "json", "unknown"}
 
 
@@ -44,8 +47,23 @@ def envelope(
     return web.Response(body=data, status=status, content_type="application/json", charset="utf-8")
 
 
+# The code table that speaks for each family's answers (the asset docs have none of their own: the video API's).
+_TABLE_OF = {
+    "customization": codes.CUSTOMIZATION,
+    "video": codes.VIDEO_API,
+    "sessions": codes.INTERACTIVE,
+    "assets": codes.VIDEO_API,
+}
+
+
+def _value_error_code(family: str) -> int:
+    """A parameter value error in the family's own code table: 100002 where the table has it; the interactive
+    table (session endpoints) has only 100001, which then covers values too (docs/api-notes.md E48)."""
+    table = _TABLE_OF.get(family, codes.VIDEO_API)
+    return VALUE_ERROR if VALUE_ERROR in table else FORMAT_ERROR
+
+
 def violation_error(violations: Sequence[Violation], family: str = "") -> SandboxError:
-    """The first violation decides the code; the message lists them all, naming each field and limit. The
-    interactive table (session endpoints) has one parameter code, 100001, for values too (docs/api-notes.md)."""
-    code = 100001 if family == "sessions" or violations[0].kind in _FORMAT_KINDS else 100002
+    """The first violation decides the code; the message lists them all, naming each field and limit."""
+    code = FORMAT_ERROR if violations[0].kind in _FORMAT_KINDS else _value_error_code(family)
     return SandboxError(code, "; ".join(str(v) for v in violations))

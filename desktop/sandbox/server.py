@@ -4,7 +4,8 @@ service), checked the way the cloud checks, in this order:
 1. the signed query string and its timestamp (100005, E25);
 2. the body: one strict JSON object (spec/strict_json.py: no NaN, out-of-range numbers, deep nesting or lone
    surrogates, so nothing stored can break a later answer); a missing Header reads as {}, a missing Payload as {}
-   (then refused for the endpoint's required fields), a Header or Payload that is not an object is refused (100001);
+   (then refused for the endpoint's required fields), a null member as an absent one, and a Header or Payload that
+   is not an object is refused (100001);
 3. the request table, with every spelling and type the docs show (100001 format, 100002 values), and the rules;
 4. the family handler: existence, quotas, call order (their documented codes).
 
@@ -22,7 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from desktop import spec
-from desktop.sandbox import assets_handlers, drive, video_tasks
+from desktop.sandbox import assets_handlers, drive
 from desktop.sandbox.auth import authentication_error
 from desktop.sandbox.context import Context
 from desktop.sandbox.files import FileStore
@@ -108,7 +109,7 @@ class ApiServer:
             return {}
         if not isinstance(payload, dict):
             raise SandboxError(100001, f"Payload must be a JSON object, not {json_type_name(payload)}")
-        return payload
+        return _without_nulls(payload)
 
     async def _dispatch(self, endpoint: Endpoint, payload: dict[str, Any]) -> dict[str, Any]:
         # Every spelling and type the docs show is accepted (docs/api-notes.md); anything else is refused.
@@ -121,19 +122,22 @@ class ApiServer:
         return await handler(payload, self.ctx)
 
     async def handle_file(self, request: web.Request) -> web.StreamResponse:
+        """A file the answers link to. Unsigned, as the cloud's result and sample URLs are; what is not there is a
+        404 in the envelope with 100009, "The resource does not exist" (docs/api-notes.md E50)."""
         relative = request.match_info["tail"]
-        if video_tasks.expired(self.ctx, relative):
-            raise web.HTTPNotFound(text=f"{relative} has expired: results are kept for 7 days")
+        if self.ctx.file_expired(relative):
+            return envelope(100009, f"The resource does not exist: {relative} has expired (results are kept for "
+                            "7 days)", status=404)  # fmt: skip
         path = await self.files.get(relative, self.ctx.catalog.files())
         if path is None:
-            raise web.HTTPNotFound(text=f"no such file: {relative}")
+            return envelope(100009, f"The resource does not exist: no file {relative}", status=404)
         return web.FileResponse(path)
 
     async def handle_faults(self, request: web.Request) -> web.Response:
         if not _loopback(request):
             raise web.HTTPForbidden(text="fault injection is for loopback callers only")
         try:
-            body = await request.json()
+            body = loads_strict(await request.read())
             if not isinstance(body, dict):
                 raise ValueError("the body must be a JSON object")
             state = self.ctx.faults.apply(body)
@@ -148,6 +152,21 @@ class ApiServer:
 _NO_BODY = object()
 
 
+def _without_nulls(value: dict[str, Any]) -> dict[str, Any]:
+    """The object with its null members left out, at every level: a null field reads as an absent one, as in the
+    cloud's JSON binding (so an optional null is accepted and a required null is "required"; docs/api-notes.md
+    E45). Recursion is bounded: strict JSON nests at most 64 levels."""
+    return {key: _nulls_dropped(item) for key, item in value.items() if item is not None}
+
+
+def _nulls_dropped(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _without_nulls(value)
+    if isinstance(value, list):
+        return [_nulls_dropped(item) for item in value]
+    return value
+
+
 @web.middleware
 async def envelope_errors(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -157,14 +176,17 @@ async def envelope_errors(
     try:
         return await handler(request)
     except web.HTTPException as error:
-        if request.path.startswith("/files/") or error.status < 400 or request.path == drive_spec.CHANNEL_PATH:
+        # The drive channel's handshake answers its own refusals (drive.py); a redirect is not an error.
+        if error.status < 400 or request.path == drive_spec.CHANNEL_PATH:
             raise
+        files = request.path.startswith("/files/")
         messages = {
             404: f"No such API: {request.method} {request.path} (the endpoints are those of the platform's docs)",
-            405: f"{request.method} is not allowed here: the API takes POST with a JSON body",
+            405: f"{request.method} is not allowed here: "
+            + ("files are fetched with GET" if files else "the API takes POST with a JSON body"),
             413: "The request body is too large (at most 8 MB)",
         }
-        message = messages.get(error.status, error.reason)
+        message = messages.get(error.status) or error.text or error.reason
         return envelope(100001, message, status=error.status)
     except Exception:
         log.exception("%s %s failed inside the sandbox", request.method, request.path)

@@ -30,6 +30,7 @@ from desktop.sandbox.files import portrait_png
 from desktop.sandbox.live import LiveRenderer, live_size
 from desktop.sandbox.replies import SandboxError
 from desktop.sandbox.scene import Frame, Layer, Scene, Space
+from desktop.spec.validate import url_for_message
 
 log = logging.getLogger("desktop.sandbox.sessions")
 
@@ -177,7 +178,7 @@ def _layers(ctx: Context, payload: dict[str, Any], name: str) -> tuple[Layer, ..
         url = str(layer["URL"])
         path = local_file(ctx, url)
         if path is None:
-            raise SandboxError(-101002, f"Image downloading failed: {name}[{number}].URL {url}")
+            raise SandboxError(-101002, f"Image downloading failed: {name}[{number}].URL {url_for_message(url)}")
         if probe.image(path).container not in LAYER_FORMATS:
             raise SandboxError(
                 PARAMETER_ERROR, f"{name}[{number}].URL: the file is not a jpg, png, mjpeg or gif picture"
@@ -418,7 +419,10 @@ def _space(ctx: Context, session: Session, space: dict[str, Any]) -> Space:
     if url := space.get("BackgroundUrl"):
         path = local_file(ctx, str(url))
         if path is None:
-            raise SandboxError(-111001, f"Updating stream parameters failed: BackgroundUrl {url} cannot be downloaded")
+            raise SandboxError(
+                -111001,
+                f"Updating stream parameters failed: BackgroundUrl {url_for_message(str(url))} cannot be downloaded",
+            )
         if path.stat().st_size >= MAX_BACKGROUND_BYTES or probe.image(path).container not in ("jpeg", "png"):
             raise SandboxError(-111001, "Updating stream parameters failed: BackgroundUrl must be a jpg, jpeg or png "
                                "picture under 1 MB")  # fmt: skip

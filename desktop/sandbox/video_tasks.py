@@ -36,6 +36,7 @@ from desktop.sandbox.render import render_video
 from desktop.sandbox.replies import SandboxError
 from desktop.sandbox.speech import Speech, synthesizer
 from desktop.spec import materials
+from desktop.spec.validate import url_file_name, url_for_message
 
 log = logging.getLogger("desktop.sandbox.video")
 
@@ -162,11 +163,10 @@ async def _produce(ctx: Context, task: VideoTask) -> None:
                 )
             await render_video(target / name, audio, picture, size, task.media_seconds, output, composition)
             task.media = f"{folder}/{name}"
-        expiries = ctx.state.setdefault("expiry", {})
         expires = task.created + ctx.clock.scaled(RETENTION_S)
         for relative in (task.media, task.subtitles):
             if relative:
-                expiries[relative] = expires
+                ctx.expiry[relative] = expires
         task.ready = True
     except ProductionError as exc:
         task.failure = exc.failure
@@ -240,8 +240,8 @@ def _audio_input(ctx: Context, url: str, check: Any = None) -> tuple[Path, float
     """The local copy and duration of an InputAudioUrl (ProductionError when it cannot be used)."""
     path = local_file(ctx, url)
     if path is None:
-        raise ProductionError(801010, f"InputAudioUrl: the file could not be downloaded from {url}")
-    facts = probe.ffprobe(path, url.rsplit("/", 1)[-1])
+        raise ProductionError(801010, f"InputAudioUrl: the file could not be downloaded from {url_for_message(url)}")
+    facts = probe.ffprobe(path, url_file_name(url))
     problems = check(facts) if check else ([] if facts.has_audio else ["The file has no audio stream"])
     if problems:
         raise ProductionError(801009, "InputAudioUrl: " + "; ".join(problems))
@@ -318,9 +318,10 @@ async def photo_to_video(payload: dict[str, Any], ctx: Context) -> dict[str, Any
     task = _new(ctx, "photo", payload)
     photo = await asyncio.to_thread(local_file, ctx, str(payload["RefPhotoUrl"]))
     if photo is None:
-        task.failure = (801010, f"RefPhotoUrl: the file could not be downloaded from {payload['RefPhotoUrl']}")
+        shown = url_for_message(str(payload["RefPhotoUrl"]))
+        task.failure = (801010, f"RefPhotoUrl: the file could not be downloaded from {shown}")
     else:
-        name = str(payload["RefPhotoUrl"]).rsplit("/", 1)[-1]
+        name = url_file_name(str(payload["RefPhotoUrl"]))
         if problems := await asyncio.to_thread(preflight.reference_photo, photo, name):
             task.failure = (801009, "RefPhotoUrl: " + "; ".join(problems))
     if task.failure is None or payload["DriverType"] == "Text":
@@ -415,14 +416,9 @@ async def _send(session: aiohttp.ClientSession, method: str, url: str, data: byt
     try:
         headers = {"Content-Type": kind} if kind else {}
         async with session.request(method, url, data=data, headers=headers) as response:
-            log.info("%s %s -> %d", method, url, response.status)
-    except aiohttp.ClientError as exc:
-        log.info("%s %s failed: %s (not retried, as documented)", method, url, exc)
-
-
-def expired(ctx: Context, relative: str) -> bool:
-    expires = ctx.state.get("expiry", {}).get(relative)
-    return expires is not None and ctx.clock.now() > expires
+            log.info("%s %s -> %d", method, url_for_message(url), response.status)
+    except aiohttp.ClientError as exc:  # its text may hold the URL, and a storage URL's query its signature
+        log.info("%s %s failed: %s (not retried, as documented)", method, url_for_message(url), type(exc).__name__)
 
 
 HANDLERS = {

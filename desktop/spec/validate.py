@@ -7,7 +7,6 @@ enum aliases), as a parser of the platform's answers must.
 
 from __future__ import annotations
 
-import json
 import math
 import posixpath
 import re
@@ -28,6 +27,7 @@ from desktop.spec.model import (
     Rule,
     UrlFileName,
 )
+from desktop.spec.strict_json import loads_strict
 
 ViolationKind = Literal["missing", "type", "range", "length", "enum", "pattern", "unknown", "json", "rule"]
 
@@ -173,10 +173,13 @@ class _Checker:
                 self.add(path, "length", f"must be at most {spec.max_bytes} bytes in UTF-8 (got {size})")
         if spec.pattern and value and not re.search(spec.pattern, value):
             hint = spec.pattern_hint or f"the pattern {spec.pattern}"
-            self.add(path, "pattern", f"must be {hint} (got {value!r})")
+            shown = url_for_message(value) if "://" in value else value
+            self.add(path, "pattern", f"must be {hint} (got {shown!r})")
         if spec.json_string and value:
+            # The same strict decoder as the body's: a string nested 100,000 levels deep is a format error here
+            # too, not a RecursionError inside the check (docs/api-notes.md E45).
             try:
-                json.loads(value)
+                loads_strict(value)
             except ValueError:
                 self.add(path, "json", "must be a JSON string")
 
@@ -273,10 +276,23 @@ def _rule(rule: Rule, data: Mapping[str, Any], specs: Sequence[Field], tolerant:
     return []
 
 
+def url_for_message(url: str) -> str:
+    """A URL as messages and logs show it: without its query and fragment, where signed URLs carry their secrets (a
+    presigned COS link's q-signature, a push URL's txSecret)."""
+    head, query, _ = url.partition("?")
+    return head.partition("#")[0] + ("?…" if query else "")
+
+
+def url_file_name(url: str) -> str:
+    """The name of the file a URL points at, percent-decoded; its query and fragment (a signed download URL's
+    signature) are no part of it."""
+    return posixpath.basename(unquote(urlsplit(url).path))
+
+
 def _url_file_name(rule: UrlFileName, url: Any) -> list[Violation]:
     if not isinstance(url, str) or not url:
         return []
-    stem = posixpath.splitext(posixpath.basename(unquote(urlsplit(url).path)))[0]
+    stem = posixpath.splitext(url_file_name(url))[0]
     if not rule.min_len <= len(stem) <= rule.max_len:
         return [
             Violation(

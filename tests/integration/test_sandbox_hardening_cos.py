@@ -4,6 +4,7 @@ and overlong keys get COS errors, and an upload can be aborted only through a ke
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import http.client
@@ -22,10 +23,17 @@ from tests.integration.test_sandbox_cos import cos_client, credentials
 pytestmark = pytest.mark.allow_logs("qcloud_cos")  # the SDK logs a warning for every error answer
 
 
-def raw_put(sandbox: Ready, grant: UploadCredentials, raw_path: str, body: bytes = b"x") -> tuple[int, str]:
-    """PUT exactly `raw_path` (no client normalizes or re-encodes it), signed by the grant as COS signs."""
+Headers = tuple[tuple[str, str], ...]
+
+
+def raw_put(
+    sandbox: Ready, grant: UploadCredentials, raw_path: str, body: bytes = b"x", headers: Headers = ()
+) -> tuple[int, str]:
+    """PUT exactly `raw_path` (no client normalizes or re-encodes it; a query after it is sent, not signed), signed
+    by the grant as COS signs."""
     host, port = sandbox.cos_host_port
-    decoded = raw_path.replace("%2e", ".").replace("%2E", ".")  # what the server percent-decodes it to
+    path = raw_path.split("?", 1)[0]
+    decoded = path.replace("%2e", ".").replace("%2E", ".")  # what the server percent-decodes it to
     now = int(time.time())
     sign_time = f"{now - 60};{now + 600}"
     http_string = f"put\n{decoded}\n\nhost={quote(BUCKET_HOST, safe='-_.~')}\n"
@@ -39,8 +47,9 @@ def raw_put(sandbox: Ready, grant: UploadCredentials, raw_path: str, body: bytes
     connection = http.client.HTTPConnection(host, port, timeout=10)
     try:
         connection.putrequest("PUT", raw_path, skip_host=True)
-        for name, value in (("Host", BUCKET_HOST), ("Authorization", authorization),
-                            ("x-cos-security-token", grant.token), ("Content-Length", str(len(body)))):  # fmt: skip
+        sent = (("Host", BUCKET_HOST), ("Authorization", authorization), ("x-cos-security-token", grant.token),
+                ("Content-Length", str(len(body))), *headers)  # fmt: skip
+        for name, value in sent:
             connection.putheader(name, value)
         connection.endheaders(body)
         answer = connection.getresponse()
@@ -107,3 +116,27 @@ def test_an_upload_is_aborted_only_through_its_own_key(sandbox: Ready) -> None:
     parts = owner_client.list_parts(Bucket=owner_location.bucket, Key=key, UploadId=upload_id)
     assert parts["UploadId"] == upload_id  # still there for its owner
     owner_client.abort_multipart_upload(Bucket=owner_location.bucket, Key=key, UploadId=upload_id)
+
+
+def test_the_bucket_itself_is_out_of_every_grant(sandbox: Ready) -> None:
+    """A PUT of the bucket's root, with the grant's prefix as a query parameter, once made a file where the bucket's
+    folder is and broke every upload of every grant (500)."""
+    grant = credentials(sandbox)
+    prefix = parse_path_prefix(grant.path_prefix).key_prefix
+    before = stored(sandbox)
+    status, body = raw_put(sandbox, grant, f"/?prefix={quote(prefix, safe='')}")
+    assert status == 403 and "<Code>AccessDenied</Code>" in body
+    assert stored(sandbox) == before and not (sandbox.data_dir / "cos" / BUCKET).is_file()
+    client, location = cos_client(sandbox, grant)
+    client.put_object(Bucket=location.bucket, Body=b"fine", Key=location.key("video", "after_root.mp4"))
+    assert location.key("video", "after_root.mp4") in stored(sandbox)
+
+
+def test_a_refused_body_leaves_no_partial_file(sandbox: Ready) -> None:
+    grant = credentials(sandbox)
+    prefix = parse_path_prefix(grant.path_prefix).key_prefix
+    before = stored(sandbox)
+    wrong_md5 = ("Content-MD5", base64.b64encode(hashlib.md5(b"something else").digest()).decode())
+    status, body = raw_put(sandbox, grant, f"/{prefix}video/digest.mp4", b"the body", (wrong_md5,))
+    assert status == 400 and "<Code>BadDigest</Code>" in body
+    assert stored(sandbox) == before  # neither the object nor its partial file

@@ -90,7 +90,43 @@ def test_unsigned_file_requests_make_only_catalog_files(sandbox: Ready) -> None:
     for name in ("catalog/avatar/nosuch/pose.png", "catalog/action/invented.mp4", "catalog/anchor/x.png"):
         answer = httpx.get(f"{sandbox.api}/files/{name}", timeout=30)
         assert answer.status_code == 404
+        assert answer.json()["Header"]["Code"] == 100009  # in the envelope, not plain text (E50)
+        assert answer.json()["Header"]["Message"] == f"The resource does not exist: no file {name}"
         assert not (files / name).exists()
+    wrong_method = httpx.post(f"{sandbox.api}/files/catalog/anchor/x.png", timeout=30)
+    assert wrong_method.status_code == 405 and "files are fetched with GET" in wrong_method.json()["Header"]["Message"]
+
+
+def test_a_json_string_field_is_decoded_as_strictly_as_the_body(sandbox: Ready) -> None:
+    """AnchorExtraParam holds JSON: nested 100,000 levels deep it once raised RecursionError inside the check
+    (100000, a traceback in the log); now it is the field's format error."""
+    path = spec.endpoint("video.videomakeadvanced").path
+    for extra in ("[" * 100_000, "[" * 100_000 + "]" * 100_000, '{"a": NaN}', '{"a": 1e400}'):
+        payload = {"VirtualmanKey": "x", "InputSsml": "Hi.", "SpeechParam": {"Speed": 1.0},
+                   "VideoParam": {"AnchorParam": {"AnchorExtraParam": extra}}}  # fmt: skip
+        header = raw_call(sandbox, path, payload)["Header"]
+        assert header["Code"] == 100001, (extra[:12], header)
+        assert header["Message"] == "VideoParam.AnchorParam.AnchorExtraParam: must be a JSON string"
+    assert raw_call(sandbox, LIST_ALL, {"ReqId": uuid.uuid4().hex})["Header"]["Code"] == 0
+
+
+def test_a_null_member_reads_as_an_absent_one(sandbox: Ready) -> None:
+    """As in the cloud's JSON binding: an optional null is accepted, a required null is missing (E45)."""
+    assets = spec.endpoint("assets.getserviceasset").path
+    accepted = raw_call(sandbox, assets, {"ServiceType": None, "PageIndex": 1, "PageSize": 100})
+    assert accepted["Header"]["Code"] == 0
+    assert accepted["Payload"]["Total"] == len(spec.enums.SERVICE_ASSET_TYPES)  # no filter, as when absent
+    refused = raw_call(sandbox, spec.endpoint("assets.describetimbre").path, {"PageIndex": None, "PageSize": 1})
+    assert (refused["Header"]["Code"], refused["Header"]["Message"]) == (100001, "PageIndex: is required")
+
+
+def test_parameter_value_errors_use_the_code_of_the_family_table(sandbox: Ready) -> None:
+    """The interactive table has no 100002: a session endpoint answers 100001 for a value too (E48); the video
+    table's endpoints answer 100002."""
+    session = raw_call(sandbox, LIST_ALL, {"ReqId": "r" * 33})["Header"]
+    assert (session["Code"], session["Message"]) == (100001, "ReqId: must be exactly 32 characters (got 33)")
+    video = raw_call(sandbox, spec.endpoint("assets.describetimbre").path, {"PageIndex": 1, "PageSize": 101})
+    assert video["Header"]["Code"] == 100002
 
 
 def test_a_catalog_picture_works_as_an_input_before_anyone_fetched_it(sandbox: Ready) -> None:

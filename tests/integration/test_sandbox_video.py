@@ -259,9 +259,24 @@ def test_results_expire_after_seven_scaled_days(tmp_path: Path) -> None:
         while httpx.get(done.media_url).status_code == 200 and time.monotonic() < deadline:
             time.sleep(0.1)  # polling an outside condition: scaled days passing
         gone = httpx.get(done.media_url)
-        assert gone.status_code == 404 and "kept for 7 days" in gone.text
+        assert gone.status_code == 404 and gone.json()["Header"]["Code"] == 100009
+        assert "kept for 7 days" in gone.json()["Header"]["Message"]
+        assert run(evaluation_error(ready, done.media_url)).startswith("The audio could not be downloaded")
     finally:
         stop_sandbox(ready)
+
+
+async def evaluation_error(ready: Ready, url: str) -> str:
+    """Why an audio evaluation of `url` failed: an expired result is no input any more, as it is no download."""
+    async with Client(ready.environment, ready.credentials) as client:
+        task = await client.customization.audio_evaluation(url)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            state = await client.customization.audio_evaluation_state(task)
+            if state.state in ("SUCCESS", "FAIL"):
+                return state.error
+            await asyncio.sleep(0.02)
+    raise AssertionError("the evaluation did not finish in 30 s")
 
 
 def frame_at(url: str, seconds: float, tmp_path: Path, size: tuple[int, int]) -> Any:
