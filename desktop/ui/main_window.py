@@ -22,7 +22,8 @@ from desktop.services import settings as opt
 from desktop.services.activity import ActivityLog
 from desktop.services.connection_status import ConnectionStatus
 from desktop.services.settings import Settings
-from desktop.ui.common import connection_words, profile_names
+from desktop.ui.common import connection_words, handoff_words, profile_names
+from desktop.ui.common.handoff import Handoff
 from desktop.ui.common.health import HealthIndicator, WorkIndicator
 from desktop.ui.pages import AREA_KEYS, AREAS, PlannedPage
 from desktop.version import APP_NAME
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.connection: ConnectionService | None = None
         self.catalog: AssetCatalog | None = None
+        self.handoffs: dict[str, Handoff] = {}  # the latest request handed to each area
         self.settings = settings
         self.activity = activity
         self.data_dir = data_dir
@@ -151,6 +153,7 @@ class MainWindow(QMainWindow):
                 assets = AssetsPage(self.settings, self.pages)
                 if self.catalog is not None:
                     assets.attach(self.catalog)
+                assets.handoff_requested.connect(self.route)
                 page = assets
             else:
                 planned = PlannedPage(area, self.pages)
@@ -203,6 +206,15 @@ class MainWindow(QMainWindow):
             self.page(AREA_KEYS[row])
             self.pages.setCurrentIndex(row)
             self.settings.set(opt.LAST_PAGE, AREA_KEYS[row])
+
+    # --- hand-offs between areas ---
+    def route(self, request: Handoff) -> None:
+        """Show the area that serves `request` and give it the request (the latest per area is kept)."""
+        self.handoffs[request.target] = request
+        self.show_area(request.target)
+        page = self.page(request.target)
+        if isinstance(page, PlannedPage):
+            page.show_handoff(handoff_words.describe(request))
 
     # --- status ---
     def show_status(self, status: ConnectionStatus) -> None:

@@ -123,5 +123,15 @@ class PlannedPage(QWidget):
         layout.addWidget(self.connection)
         layout.addStretch(1)
 
+        self.handed = QLabel(self)  # what another area asked this one to take, until the area is built
+        self.handed.setObjectName("handoff")
+        self.handed.setWordWrap(True)
+        self.handed.hide()
+        layout.insertWidget(layout.count() - 1, self.handed)
+
     def show_health(self, text: str) -> None:
         self.connection.setText(args(self.tr("Connection: %1"), text))
+
+    def show_handoff(self, text: str) -> None:
+        self.handed.setText(text)
+        self.handed.setVisible(bool(text))

@@ -19,8 +19,10 @@ from desktop.services.catalog_cache import CatalogSnapshot
 from desktop.services.secrets import SERVICE
 from desktop.services.settings import Settings
 from desktop.ui.assets.page import AssetsPage, RecordBrowser
+from desktop.ui.common.handoff import MakeVideoWith, StartLiveWith, UseTimbre
 from desktop.ui.common.word_filter import ITEM_ROLE
 from desktop.ui.main_window import MainWindow
+from desktop.ui.pages import PlannedPage
 from tests.fixtures.app import AppFactory, started
 from tests.fixtures.memory_keyring import MemoryKeyring
 
@@ -140,3 +142,37 @@ def test_the_tab_splitter_and_columns_are_remembered(qtbot: QtBot, data_dir: Pat
     assert second.timbres.splitter.saveState() == first.timbres.splitter.saveState()
     header = second.timbres.table.horizontalHeader()
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (1, Qt.SortOrder.DescendingOrder)
+
+
+def test_the_cross_area_requests_are_routed_with_the_right_key(qtbot: QtBot, make_app: AppFactory) -> None:
+    page = assets_page(qtbot, make_app)
+    window = page.window()
+    assert isinstance(window, MainWindow)
+    qtbot.waitUntil(lambda: len(shown(page.avatars)) > 0 and len(shown(page.timbres)) > 0, timeout=30000)
+    page.avatars.table.selectRow(0)
+    avatar = page.avatars.selected()
+    assert isinstance(avatar, Avatar)
+    make_video, start_live = (button for button, _ in page.avatars.action_buttons)
+    qtbot.mouseClick(make_video, Qt.MouseButton.LeftButton)
+    assert window.current_area() == "studio" and window.handoffs["studio"] == MakeVideoWith(avatar.virtualman_key)
+    studio = window.page("studio")
+    assert isinstance(studio, PlannedPage) and avatar.virtualman_key in studio.handed.text()
+
+    window.show_area("assets")
+    qtbot.mouseClick(start_live, Qt.MouseButton.LeftButton)
+    assert window.current_area() == "live" and window.handoffs["live"] == StartLiveWith(avatar.virtualman_key)
+
+    window.show_area("assets")
+    page.tabs.setCurrentWidget(page.timbres)
+    page.timbres.table.selectRow(0)
+    timbre = page.timbres.selected()
+    assert isinstance(timbre, Timbre)
+    (use_timbre, _), *_ = page.timbres.action_buttons
+    qtbot.mouseClick(use_timbre, Qt.MouseButton.LeftButton)
+    assert window.handoffs.get("studio") == UseTimbre(timbre.key)
+
+
+def test_actions_wait_for_a_selection(qtbot: QtBot, data_dir: Path) -> None:
+    page = AssetsPage(Settings(data_dir / "settings.ini"))
+    qtbot.addWidget(page)
+    assert all(not button.isEnabled() for button, _ in page.avatars.action_buttons)

@@ -7,6 +7,7 @@ Keys: Ctrl+F search, F5 refresh, Ctrl+C copy the selected record's key, Enter sh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.api.assets import Avatar, Timbre
 from desktop.i18n import args
 from desktop.services import settings as opt
 from desktop.services.asset_catalog import AssetCatalog
@@ -36,6 +38,7 @@ from desktop.services.catalog_cache import CatalogSnapshot
 from desktop.services.settings import Settings
 from desktop.ui.assets import details
 from desktop.ui.assets.models import RecordModel, avatar_model, quota_model, timbre_model
+from desktop.ui.common.handoff import Handoff, MakeVideoWith, StartLiveWith, UseTimbre
 from desktop.ui.common.word_filter import ITEM_ROLE, WordFilterProxy
 
 
@@ -54,6 +57,8 @@ class RecordTable(QTableView):
 
 class RecordBrowser(QWidget):
     """One kind of record: a sortable, filtered table beside the selected record's details."""
+
+    handoff_requested = Signal(object)  # a Handoff for another area
 
     def __init__(self, model: RecordModel[Any], empty_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,10 +89,13 @@ class RecordBrowser(QWidget):
         self.copy_button = QPushButton(self.tr("Copy key"), self)
         self.copy_button.setEnabled(False)
         self.copy_button.clicked.connect(self.copy_key)
+        self.action_row = QHBoxLayout()
+        self.action_buttons: list[tuple[QPushButton, Callable[[Any], Handoff | None]]] = []
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.details, 1)
+        side_layout.addLayout(self.action_row)
         side_layout.addWidget(self.copy_button)
         self.splitter = QSplitter(self)
         self.splitter.addWidget(self.stack)
@@ -107,6 +115,20 @@ class RecordBrowser(QWidget):
         self._columns_restored = False
         self._update_empty_state()
         self._show_details(None)
+
+    def add_action(self, text: str, make: Callable[[Any], Handoff | None]) -> QPushButton:
+        """A button under the details that asks another area to take the selected record."""
+        button = QPushButton(text, self)
+        button.setEnabled(False)
+        button.clicked.connect(lambda: self._request(make))
+        self.action_row.addWidget(button)
+        self.action_buttons.append((button, make))
+        return button
+
+    def _request(self, make: Callable[[Any], Handoff | None]) -> None:
+        request = make(self.selected())
+        if request is not None:
+            self.handoff_requested.emit(request)
 
     def set_records(self, records: Any) -> None:
         self.loading = False
@@ -140,6 +162,8 @@ class RecordBrowser(QWidget):
 
     def _show_details(self, record: Any) -> None:
         self.copy_button.setEnabled(bool(details.key_of(record)))
+        for button, make in self.action_buttons:
+            button.setEnabled(record is not None and make(record) is not None)
         if record is None:
             self.details.setHtml(f"<p style='color:#777'>{escape(self.tr('Select a row to see all its fields.'))}</p>")
             return
@@ -159,7 +183,13 @@ class RecordBrowser(QWidget):
         self.stack.setCurrentWidget(self.placeholder)
 
 
+def _avatar_key(record: Any) -> str:
+    return record.virtualman_key if isinstance(record, Avatar) else ""
+
+
 class AssetsPage(QWidget):
+    handoff_requested = Signal(object)  # a Handoff: the main window routes it to its area
+
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
@@ -182,6 +212,17 @@ class AssetsPage(QWidget):
         self.avatars = RecordBrowser(avatar_model(self), self.tr("This account has no avatars."), self)
         self.timbres = RecordBrowser(timbre_model(self), self.tr("This account has no timbres."), self)
         self.quotas = RecordBrowser(quota_model(self), self.tr("This account has no service assets."), self)
+        self.avatars.add_action(
+            self.tr("Make a video with this"), lambda r: MakeVideoWith(key) if (key := _avatar_key(r)) else None
+        )
+        self.avatars.add_action(
+            self.tr("Start a live session with this"), lambda r: StartLiveWith(key) if (key := _avatar_key(r)) else None
+        )
+        self.timbres.add_action(
+            self.tr("Use this timbre"), lambda r: UseTimbre(r.key) if isinstance(r, Timbre) else None
+        )
+        for browser in (self.avatars, self.timbres, self.quotas):
+            browser.handoff_requested.connect(self.handoff_requested)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.avatars, self.tr("Avatars"))
         self.tabs.addTab(self.timbres, self.tr("Timbres"))
