@@ -37,7 +37,7 @@ WINDOW_GEOMETRY = Option("persist/main_window/geometry", bytes, b"")
 WINDOW_STATE = Option("persist/main_window/state", bytes, b"")
 LAST_PAGE = Option("persist/main_window/last_page", str, "assets")
 ASSETS_TAB = Option("persist/assets/tab", int, 0)
-ASSET_KINDS = ("avatars", "timbres", "quotas")
+ASSET_KINDS = ("avatars", "anchors", "timbres", "actions", "quotas")
 ASSETS_SPLITTER = {kind: Option(f"persist/assets/{kind}/splitter", bytes, b"") for kind in ASSET_KINDS}
 ASSETS_COLUMNS = {kind: Option(f"persist/assets/{kind}/columns", bytes, b"") for kind in ASSET_KINDS}
 

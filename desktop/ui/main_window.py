@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
                 if self.catalog is not None:
                     assets.attach(self.catalog)
                 assets.handoff_requested.connect(self.route)
+                assets.status_message.connect(lambda text: self.statusBar().showMessage(text, 4000))
                 page = assets
             else:
                 planned = PlannedPage(area, self.pages)

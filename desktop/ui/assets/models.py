@@ -1,6 +1,6 @@
-"""Table models over the catalogue's records: one row per avatar, timbre or service asset, columns declared once
-(header, display, sort value), and a lowercase search text per row built when the rows are set, so filtering 10,000
-rows is a substring test per row and nothing more."""
+"""Table models over the catalogue's records: one row per avatar, anchor, timbre, action or service asset, columns
+declared once (header, display, sort value), and a lowercase search text per row built when the rows are set, so
+filtering 10,000 rows is a substring test per row and nothing more."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from desktop.api.assets import Avatar, ServiceAsset, Timbre
+from desktop.api.assets import Action, Anchor, Avatar, ServiceAsset, Timbre
 from desktop.i18n import QT_TRANSLATE_NOOP
 from desktop.services import quota_watch
-from desktop.spec import enums
 from desktop.ui.assets import quota_words
+from desktop.ui.common import appendix_words
 from desktop.ui.common.word_filter import ITEM_ROLE, SEARCH_ROLE, SORT_ROLE
 
 R = TypeVar("R")
@@ -77,9 +77,13 @@ def _minutes(milliseconds: int) -> str:
     return f"{milliseconds / 60000:.1f}" if milliseconds else ""
 
 
+def _count(number: int) -> str:
+    return str(number) if number else ""
+
+
 def type_name(code: str) -> str:
-    """Appendix 3's label for a VirtualmanTypeCode, or the code itself."""
-    return enums.VIRTUALMAN_TYPES.get(code, code)
+    """Appendix 3's label for a VirtualmanTypeCode (translated), or the code itself."""
+    return appendix_words.avatar_type(code)
 
 
 def expiry(text: str) -> datetime | None:
@@ -87,6 +91,35 @@ def expiry(text: str) -> datetime | None:
         return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S")
     except ValueError:
         return None
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(_CONTEXT, text)
+
+
+@dataclass(frozen=True)
+class AnchorEntry:
+    """An anchor and where it was listed: the crm getanchor, or the deprecated broadcastservice getanchor."""
+
+    anchor: Anchor
+    legacy: bool = False
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    """An action of one avatar, from the crm getaction or the deprecated broadcastservice one."""
+
+    action: Action
+    virtualman_key: str
+    legacy: bool = False
+
+
+LEGACY = QT_TRANSLATE_NOOP("AssetColumns", "Legacy (broadcastservice)")
+CURRENT = QT_TRANSLATE_NOOP("AssetColumns", "Current")
+
+
+def source_name(legacy: bool) -> str:
+    return _tr(LEGACY if legacy else CURRENT)
 
 
 AVATAR_COLUMNS: tuple[Column[Avatar], ...] = (
@@ -97,8 +130,21 @@ AVATAR_COLUMNS: tuple[Column[Avatar], ...] = (
     Column(QT_TRANSLATE_NOOP("AssetColumns", "Resolution"), lambda a: a.resolution),
     Column(QT_TRANSLATE_NOOP("AssetColumns", "Drivers"), lambda a: ", ".join(a.driver_types)),
     Column(QT_TRANSLATE_NOOP("AssetColumns", "Expires"), lambda a: a.expire_date, lambda a: a.expire_date),
-    Column(QT_TRANSLATE_NOOP("AssetColumns", "Videos"), lambda a: str(a.video_num or ""), lambda a: a.video_num),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Videos"), lambda a: _count(a.video_num), lambda a: a.video_num),
+    Column(
+        QT_TRANSLATE_NOOP("AssetColumns", "Video minutes"),
+        lambda a: _minutes(a.video_duration_ms),
+        lambda a: a.video_duration_ms,
+    ),
     Column(QT_TRANSLATE_NOOP("AssetColumns", "VirtualmanKey"), lambda a: a.virtualman_key),
+)
+
+ANCHOR_COLUMNS: tuple[Column[AnchorEntry], ...] = (
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Name"), lambda e: e.anchor.anchor_name),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Type"), lambda e: type_name(e.anchor.virtualman_type_code)),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Tag"), lambda e: e.anchor.tag),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Source"), lambda e: source_name(e.legacy)),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "AnchorCode"), lambda e: e.anchor.anchor_code),
 )
 
 TIMBRE_COLUMNS: tuple[Column[Timbre], ...] = (
@@ -108,6 +154,7 @@ TIMBRE_COLUMNS: tuple[Column[Timbre], ...] = (
     Column(QT_TRANSLATE_NOOP("AssetColumns", "Languages"), lambda t: ", ".join(t.languages)),
     Column(QT_TRANSLATE_NOOP("AssetColumns", "Emotions"), lambda t: ", ".join(t.emotions)),
     Column(QT_TRANSLATE_NOOP("AssetColumns", "Expires"), lambda t: t.expire_date, lambda t: t.expire_date),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Audios"), lambda t: _count(t.audio_num), lambda t: t.audio_num),
     Column(
         QT_TRANSLATE_NOOP("AssetColumns", "Audio minutes"),
         lambda t: _minutes(t.audio_duration_ms),
@@ -116,11 +163,14 @@ TIMBRE_COLUMNS: tuple[Column[Timbre], ...] = (
     Column(QT_TRANSLATE_NOOP("AssetColumns", "TimbreKey"), lambda t: t.key),
 )
 
+ACTION_COLUMNS: tuple[Column[ActionEntry], ...] = (
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Action"), lambda e: e.action.name),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "ActionCode"), lambda e: e.action.code),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Source"), lambda e: source_name(e.legacy)),
+)
+
 QUOTA_COLUMNS: tuple[Column[ServiceAsset], ...] = (
-    Column(
-        QT_TRANSLATE_NOOP("AssetColumns", "Service"),
-        lambda q: enums.SERVICE_ASSET_TYPES.get(q.service_type, q.service_type),
-    ),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Service"), lambda q: appendix_words.service_type(q.service_type)),
     Column(QT_TRANSLATE_NOOP("AssetColumns", "Code"), lambda q: q.service_type),
     Column(
         QT_TRANSLATE_NOOP("AssetColumns", "Left"),
@@ -133,6 +183,7 @@ QUOTA_COLUMNS: tuple[Column[ServiceAsset], ...] = (
         lambda q: "; ".join(quota_words.alert_text(a) for a in quota_watch.alerts((q,), datetime.now())),
     ),
 )
+QUOTA_LEFT_COLUMN = 2  # drawn as a bar (ui/assets/quota_bar.py)
 
 
 def avatar_search(a: Avatar) -> str:
@@ -140,21 +191,40 @@ def avatar_search(a: Avatar) -> str:
                      a.virtualman_type_code, type_name(a.virtualman_type_code), *a.driver_types))  # fmt: skip
 
 
+def anchor_search(e: AnchorEntry) -> str:
+    a = e.anchor
+    return " ".join((a.anchor_name, a.anchor_code, a.tag, a.virtualman_type_code, type_name(a.virtualman_type_code),
+                     source_name(e.legacy)))  # fmt: skip
+
+
 def timbre_search(t: Timbre) -> str:
     return " ".join((t.name, t.key, t.description, t.timbre_type, *t.languages, *t.emotions,
+                     *map(appendix_words.language, t.languages), *map(appendix_words.emotion, t.emotions),
                      *t.virtualman_type_codes))  # fmt: skip
 
 
+def action_search(e: ActionEntry) -> str:
+    return " ".join((e.action.name, e.action.code))
+
+
 def quota_search(q: ServiceAsset) -> str:
-    return " ".join((q.service_type, enums.SERVICE_ASSET_TYPES.get(q.service_type, "")))
+    return " ".join((q.service_type, appendix_words.service_type(q.service_type)))
 
 
 def avatar_model(parent: QObject | None = None) -> RecordModel[Avatar]:
     return RecordModel(AVATAR_COLUMNS, avatar_search, parent)
 
 
+def anchor_model(parent: QObject | None = None) -> RecordModel[AnchorEntry]:
+    return RecordModel(ANCHOR_COLUMNS, anchor_search, parent)
+
+
 def timbre_model(parent: QObject | None = None) -> RecordModel[Timbre]:
     return RecordModel(TIMBRE_COLUMNS, timbre_search, parent)
+
+
+def action_model(parent: QObject | None = None) -> RecordModel[ActionEntry]:
+    return RecordModel(ACTION_COLUMNS, action_search, parent)
 
 
 def quota_model(parent: QObject | None = None) -> RecordModel[ServiceAsset]:

@@ -1,186 +1,49 @@
-"""The Assets area: avatars, timbres and service quotas from the account's catalogue, searchable as you type, with a
-detail pane per record. It opens at once with the cached catalogue ("as of <time>, cached") and refreshes in the
-background (F5); when the platform cannot be reached, the cached records stay and the reason is shown.
+"""The Assets area: avatars, anchors, timbres, actions and service quotas, searchable as you type and narrowed by
+facets, with a detail pane per record. It opens at once with the cached catalogue ("as of <time>, cached") and
+refreshes in the background (F5); when the platform cannot be reached, the cached records stay and the reason shows.
+
+What the catalogue does not hold is asked for when it is looked at (services/asset_lookups.py): an avatar's actions,
+the timbres the deprecated queries bind to an avatar, a legacy anchor's images, a pose image's size. Each answer is
+kept per key, and an answer for a choice the user has since left is dropped.
 
 Keys: Ctrl+F search, F5 refresh, Ctrl+C copy the selected record's key, Enter shows the details.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTableView,
-    QTabWidget,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.api.assets import Avatar, Timbre
 from desktop.i18n import args
+from desktop.services import asset_lookups
 from desktop.services import settings as opt
 from desktop.services.asset_catalog import AssetCatalog
 from desktop.services.catalog_cache import CatalogSnapshot
 from desktop.services.settings import Settings
-from desktop.ui.assets import details
-from desktop.ui.assets.models import RecordModel, avatar_model, quota_model, timbre_model
-from desktop.ui.common.handoff import Handoff, MakeVideoWith, StartLiveWith, UseTimbre
-from desktop.ui.common.word_filter import ITEM_ROLE, WordFilterProxy
+from desktop.ui.assets import facets
+from desktop.ui.assets.browser import RecordBrowser
+from desktop.ui.assets.models import (
+    QUOTA_LEFT_COLUMN,
+    ActionEntry,
+    AnchorEntry,
+    action_model,
+    anchor_model,
+    avatar_model,
+    quota_model,
+    timbre_model,
+)
+from desktop.ui.assets.quota_bar import QuotaBarDelegate
+from desktop.ui.common.handoff import MakeVideoWith, StartLiveWith, UseTimbre
+from desktop.ui.common.pickers import PickerButton, avatar_button
 
-
-class RecordTable(QTableView):
-    """A table whose Ctrl+C copies the record's key (Qt's own copies the current cell's text)."""
-
-    copy_requested = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.Copy):
-            self.copy_requested.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class RecordBrowser(QWidget):
-    """One kind of record: a sortable, filtered table beside the selected record's details."""
-
-    handoff_requested = Signal(object)  # a Handoff for another area
-
-    def __init__(self, model: RecordModel[Any], empty_text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = model
-        self.proxy = WordFilterProxy(self)
-        self.proxy.setSourceModel(model)
-        self.empty_text = empty_text
-        self.table = RecordTable(self)
-        self.table.setModel(self.proxy)
-        self.table.copy_requested.connect(self.copy_key)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.placeholder = QLabel(self)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setObjectName("emptyState")
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.placeholder)
-        self.details = QTextBrowser(self)
-        self.details.setOpenExternalLinks(True)
-        self.copy_button = QPushButton(self.tr("Copy key"), self)
-        self.copy_button.setEnabled(False)
-        self.copy_button.clicked.connect(self.copy_key)
-        self.action_row = QHBoxLayout()
-        self.action_buttons: list[tuple[QPushButton, Callable[[Any], Handoff | None]]] = []
-        side = QWidget(self)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.details, 1)
-        side_layout.addLayout(self.action_row)
-        side_layout.addWidget(self.copy_button)
-        self.splitter = QSplitter(self)
-        self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.activated.connect(lambda _index: self.details.setFocus())
-        self.proxy.modelReset.connect(self._update_empty_state)
-        self.proxy.rowsInserted.connect(self._update_empty_state)
-        self.proxy.rowsRemoved.connect(self._update_empty_state)
-        self.proxy.layoutChanged.connect(self._update_empty_state)
-        self.loading = True
-        self._columns_restored = False
-        self._update_empty_state()
-        self._show_details(None)
-
-    def add_action(self, text: str, make: Callable[[Any], Handoff | None]) -> QPushButton:
-        """A button under the details that asks another area to take the selected record."""
-        button = QPushButton(text, self)
-        button.setEnabled(False)
-        button.clicked.connect(lambda: self._request(make))
-        self.action_row.addWidget(button)
-        self.action_buttons.append((button, make))
-        return button
-
-    def _request(self, make: Callable[[Any], Handoff | None]) -> None:
-        request = make(self.selected())
-        if request is not None:
-            self.handoff_requested.emit(request)
-
-    def set_records(self, records: Any) -> None:
-        self.loading = False
-        self.model.set_records(records)
-        for number, column in enumerate(self.model.columns):
-            # A field this account's answers never fill (describesmallsampleimage gives no type) is noise.
-            self.table.setColumnHidden(number, bool(records) and not any(column.text(r) for r in records))
-        if not self._columns_restored:
-            self.table.resizeColumnsToContents()
-        self._update_empty_state()
-
-    def restore_columns(self, state: QByteArray) -> None:
-        """Column widths and sort order as the user left them (kept over later refreshes)."""
-        self._columns_restored = self.table.horizontalHeader().restoreState(state)
-
-    def set_search(self, text: str) -> None:
-        self.proxy.set_search(text)
-        self._update_empty_state()
-
-    def selected(self) -> Any:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(ITEM_ROLE) if rows else None
-
-    def copy_key(self) -> None:
-        key = details.key_of(self.selected())
-        if key:
-            QGuiApplication.clipboard().setText(key)
-
-    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        self._show_details(self.selected())
-
-    def _show_details(self, record: Any) -> None:
-        self.copy_button.setEnabled(bool(details.key_of(record)))
-        for button, make in self.action_buttons:
-            button.setEnabled(record is not None and make(record) is not None)
-        if record is None:
-            self.details.setHtml(f"<p style='color:#777'>{escape(self.tr('Select a row to see all its fields.'))}</p>")
-            return
-        self.details.setHtml(details.html(record))
-
-    def _update_empty_state(self, *_: object) -> None:
-        if self.proxy.rowCount(QModelIndex()) > 0:
-            self.stack.setCurrentWidget(self.table)
-            return
-        if self.loading:
-            text = self.tr("Loading the catalogue…")
-        elif self.proxy.words:
-            text = args(self.tr("Nothing matches “%1”."), " ".join(self.proxy.words))
-        else:
-            text = self.empty_text
-        self.placeholder.setText(text)
-        self.stack.setCurrentWidget(self.placeholder)
+THREE_D = ("real_man_3d", "half_realistic_3d", "cartoon_3d")  # Appendix 3's types that have actions
 
 
 def _avatar_key(record: Any) -> str:
@@ -189,12 +52,16 @@ def _avatar_key(record: Any) -> str:
 
 class AssetsPage(QWidget):
     handoff_requested = Signal(object)  # a Handoff: the main window routes it to its area
+    status_message = Signal(str)  # a short confirmation for the status bar ("Copied …")
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.catalog: AssetCatalog | None = None
         self.snapshot = CatalogSnapshot()
+        self.lookups: dict[tuple[str, str, bool], Sequence[Any] | str] = {}  # (query, key, legacy) -> records/why
+        self.asking: set[tuple[str, str, bool]] = set()
+        self.pose_sizes: dict[str, tuple[int, int]] = {}  # pose image URL -> size; (0, 0) when unreadable
         title = QLabel(self.tr("Assets"), self)
         title.setObjectName("pageTitle")
         self.search = QLineEdit(self)
@@ -209,23 +76,26 @@ class AssetsPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.refresh_button)
-        self.avatars = RecordBrowser(avatar_model(self), self.tr("This account has no avatars."), self)
-        self.timbres = RecordBrowser(timbre_model(self), self.tr("This account has no timbres."), self)
-        self.quotas = RecordBrowser(quota_model(self), self.tr("This account has no service assets."), self)
-        self.avatars.add_action(
-            self.tr("Make a video with this"), lambda r: MakeVideoWith(key) if (key := _avatar_key(r)) else None
+        self.avatars = RecordBrowser(avatar_model(self), self.tr("This account has no avatars."), facets.AVATAR_FACETS)
+        self.anchors = RecordBrowser(anchor_model(self), self.tr("This account has no anchors."), facets.ANCHOR_FACETS)
+        self.timbres = RecordBrowser(timbre_model(self), self.tr("This account has no timbres."), facets.TIMBRE_FACETS)
+        self.action_browser = RecordBrowser(action_model(self), self.tr("Choose a 3D avatar to see its actions."))
+        self.quotas = RecordBrowser(
+            quota_model(self), self.tr("This account has no service assets."), facets.QUOTA_FACETS
         )
-        self.avatars.add_action(
-            self.tr("Start a live session with this"), lambda r: StartLiveWith(key) if (key := _avatar_key(r)) else None
-        )
-        self.timbres.add_action(
-            self.tr("Use this timbre"), lambda r: UseTimbre(r.key) if isinstance(r, Timbre) else None
-        )
-        for browser in (self.avatars, self.timbres, self.quotas):
+        self.quotas.table.setItemDelegateForColumn(QUOTA_LEFT_COLUMN, QuotaBarDelegate(self.quotas.table))
+        self._build_avatars()
+        self._build_anchors()
+        self._build_timbres()
+        self._build_actions()
+        for browser in self.browsers:
             browser.handoff_requested.connect(self.handoff_requested)
+            browser.copied.connect(self.status_message)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.avatars, self.tr("Avatars"))
+        self.tabs.addTab(self.anchors, self.tr("Anchors"))
         self.tabs.addTab(self.timbres, self.tr("Timbres"))
+        self.tabs.addTab(self.action_browser, self.tr("Actions"))
         self.tabs.addTab(self.quotas, self.tr("Quotas"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -246,9 +116,56 @@ class AssetsPage(QWidget):
         self.state.setText(self.tr("Waiting for the connection…"))
         self.restore_state()
 
+    # --- the pages ---
+
+    def _build_avatars(self) -> None:
+        self.avatars.add_action(
+            self.tr("Make a video with this"), lambda r: MakeVideoWith(key) if (key := _avatar_key(r)) else None
+        )
+        self.avatars.add_action(
+            self.tr("Start a live session with this"), lambda r: StartLiveWith(key) if (key := _avatar_key(r)) else None
+        )
+        self.avatars.pose_size = lambda r: self.pose_sizes.get(r.pose_image) if isinstance(r, Avatar) else None
+        self.avatars.selection_changed.connect(self._measure_pose)
+
+    def _build_anchors(self) -> None:
+        self.anchors.detail_extra = self._anchor_extra
+        self.anchors.link_handlers["avatars"] = self._show_avatars_of
+        self.anchors.selection_changed.connect(self._anchor_chosen)
+
+    def _build_timbres(self) -> None:
+        self.timbres.add_action(
+            self.tr("Use this timbre"), lambda r: UseTimbre(r.key) if isinstance(r, Timbre) else None
+        )
+        self.timbre_source = QComboBox(self.timbres)
+        self.timbre_source.setObjectName("timbreSource")
+        self.timbre_source.addItem(self.tr("Account timbres (describetimbre)"), "account")
+        self.timbre_source.addItem(self.tr("Bound to an avatar: getimagetimbre (deprecated)"), "image")
+        self.timbre_source.addItem(self.tr("Bound to an avatar: gettimbre (deprecated)"), "legacy")
+        self.timbre_avatar: PickerButton[Avatar] = avatar_button(self.tr("Choose an avatar…"), self.timbres)
+        self.timbre_avatar.hide()
+        self.timbres.source_row.addWidget(QLabel(self.tr("Source:"), self.timbres))
+        self.timbres.source_row.addWidget(self.timbre_source)
+        self.timbres.source_row.addWidget(self.timbre_avatar, 1)
+        self.timbres.source_row.addStretch(0)
+        self.timbre_source.currentIndexChanged.connect(lambda _i: self._fill_timbres())
+        self.timbre_avatar.changed.connect(lambda _a: self._fill_timbres())
+
+    def _build_actions(self) -> None:
+        self.action_avatar: PickerButton[Avatar] = avatar_button(self.tr("Choose a 3D avatar…"), self.action_browser)
+        self.action_source = QComboBox(self.action_browser)
+        self.action_source.setObjectName("actionSource")
+        self.action_source.addItem(self.tr("getaction"), False)
+        self.action_source.addItem(self.tr("Legacy getaction (broadcastservice)"), True)
+        self.action_browser.source_row.addWidget(QLabel(self.tr("Avatar:"), self.action_browser))
+        self.action_browser.source_row.addWidget(self.action_avatar, 1)
+        self.action_browser.source_row.addWidget(self.action_source)
+        self.action_avatar.changed.connect(lambda _a: self._fill_actions())
+        self.action_source.currentIndexChanged.connect(lambda _i: self._fill_actions())
+
     @property
     def browsers(self) -> tuple[RecordBrowser, ...]:
-        return (self.avatars, self.timbres, self.quotas)
+        return (self.avatars, self.anchors, self.timbres, self.action_browser, self.quotas)
 
     def restore_state(self) -> None:
         self.tabs.setCurrentIndex(max(0, min(self.tabs.count() - 1, self.settings.get(opt.ASSETS_TAB))))
@@ -264,6 +181,8 @@ class AssetsPage(QWidget):
             self.settings.set(opt.ASSETS_SPLITTER[kind], bytes(browser.splitter.saveState().data()))
             self.settings.set(opt.ASSETS_COLUMNS[kind], bytes(browser.table.horizontalHeader().saveState().data()))
 
+    # --- the catalogue ---
+
     def attach(self, catalog: AssetCatalog) -> None:
         self.catalog = catalog
         catalog.snapshot_changed.connect(self.show_snapshot)
@@ -276,9 +195,23 @@ class AssetsPage(QWidget):
         self._busy_changed(catalog.busy)
 
     def show_snapshot(self, snapshot: CatalogSnapshot) -> None:
+        if snapshot.fetched_at != self.snapshot.fetched_at and not snapshot.cached:
+            self.lookups.clear()  # a fresh catalogue: what was looked up may have changed too
         self.snapshot = snapshot
         self.avatars.set_records(snapshot.avatars)
-        self.timbres.set_records(snapshot.timbres)
+        self.anchors.set_records(
+            [AnchorEntry(a) for a in snapshot.anchors] + [AnchorEntry(a, legacy=True) for a in snapshot.legacy_anchors]
+        )
+        self.timbre_avatar.set_records(snapshot.avatars)
+        self._fill_timbres()
+        three_d = [a for a in snapshot.avatars if a.virtualman_type_code in THREE_D]
+        self.action_avatar.set_records(three_d)
+        if self.action_avatar.current is None and three_d:
+            self.action_avatar.set_current(three_d[0])  # fills the actions
+        elif not three_d:
+            self.action_browser.set_records(
+                (), problem=self.tr("This account has no 3D avatar: only 3D avatars have actions.")
+            )
         self.quotas.set_records(snapshot.quotas)
         self._show_state()
 
@@ -299,15 +232,146 @@ class AssetsPage(QWidget):
         for browser in self.browsers:
             browser.set_search(text)
 
+    # --- lookups on demand ---
+
+    def _lookup(
+        self,
+        query: tuple[str, str, bool],
+        make: Callable[[Any], Coroutine[Any, Any, Sequence[Any]]],
+        show: Callable[[], None],
+    ) -> Sequence[Any] | str | None:
+        """The kept answer to `query`, or None after asking for it (`show` runs again when it arrives)."""
+        if query in self.lookups:
+            return self.lookups[query]
+        client = self.catalog.connection.client if self.catalog is not None else None
+        if client is None or self.catalog is None:
+            return self.tr("Not connected.")
+
+        if query in self.asking:
+            return None
+
+        def answered(records: Sequence[Any]) -> None:
+            self.asking.discard(query)
+            self.lookups[query] = records
+            show()
+
+        def failed(error: BaseException) -> None:
+            self.asking.discard(query)
+            self.lookups[query] = str(error)
+            show()
+
+        self.asking.add(query)  # not asked again until it answers
+        self.catalog.bridge.call(make(client), self, answered, failed)
+        return None
+
+    def _fill_timbres(self) -> None:
+        source = self.timbre_source.currentData()
+        self.timbre_avatar.setVisible(source != "account")
+        if source == "account":
+            self.timbres.set_records(self.snapshot.timbres)
+            return
+        avatar = self.timbre_avatar.current
+        if avatar is None:
+            self.timbres.set_records((), problem=self.tr("Choose an avatar to see the timbres bound to it."))
+            return
+        legacy = source == "legacy"
+        key = avatar.virtualman_key
+        found = self._lookup(
+            ("timbres", key, legacy), lambda c: asset_lookups.bound_timbres(c, key, legacy), self._fill_timbres
+        )
+        if self.timbre_source.currentData() != source or self.timbre_avatar.current is not avatar:
+            return
+        if found is None:
+            self.timbres.set_loading()
+        elif isinstance(found, str):
+            self.timbres.set_records((), problem=args(self.tr("Could not list its timbres: %1"), found))
+        else:
+            self.timbres.set_records(found, problem=self.tr("No timbre is bound to this avatar."))
+
+    def _fill_actions(self) -> None:
+        avatar = self.action_avatar.current
+        legacy = bool(self.action_source.currentData())
+        if avatar is None:
+            self.action_browser.set_records(())
+            return
+        key = avatar.virtualman_key
+
+        async def ask(client: Any) -> Sequence[ActionEntry]:
+            return [ActionEntry(a, key, legacy) for a in await asset_lookups.actions(client, key, legacy)]
+
+        found = self._lookup(("actions", key, legacy), ask, self._fill_actions)
+        if found is None:
+            self.action_browser.set_loading()
+        elif isinstance(found, str):
+            self.action_browser.set_records((), problem=args(self.tr("Could not list its actions: %1"), found))
+        else:
+            self.action_browser.set_records(found, problem=self.tr("This avatar has no actions."))
+
+    def _measure_pose(self, record: Any) -> None:
+        if not isinstance(record, Avatar) or not record.pose_image or record.pose_image in self.pose_sizes:
+            return
+        if self.catalog is None:
+            return
+        url = record.pose_image
+
+        def measured(size: tuple[int, int]) -> None:
+            self.pose_sizes[url] = size
+            self.avatars.show_details()
+
+        def failed(_error: BaseException) -> None:
+            self.pose_sizes[url] = (0, 0)
+            self.avatars.show_details()
+
+        self.catalog.bridge.call(asset_lookups.picture_size(url), self, measured, failed)
+
+    def _anchor_chosen(self, record: Any) -> None:
+        if isinstance(record, AnchorEntry) and record.legacy:
+            code = record.anchor.anchor_code
+            self._lookup(("images", code, True), lambda c: asset_lookups.legacy_images(c, code),
+                         self.anchors.show_details)  # fmt: skip
+
+    def _anchor_extra(self, record: Any) -> str:
+        if not isinstance(record, AnchorEntry):
+            return ""
+        code = record.anchor.anchor_code
+        if not record.legacy:
+            count = sum(1 for a in self.snapshot.avatars if a.anchor_code == code)
+            link = args(self.tr("Show its %1 avatars"), str(count))
+            return f"<p><a href='avatars:{escape(code)}'>{escape(link)}</a></p>" if count else ""
+        found = self.lookups.get(("images", code, True))
+        assert found is None or isinstance(found, (str, list, tuple))
+        heading = escape(self.tr("Images (legacy getresourcebyanchor)"))
+        if found is None:
+            return f"<h4>{heading}</h4><p>{escape(self.tr('Looking them up…'))}</p>"
+        if isinstance(found, str):
+            return f"<h4>{heading}</h4><p>{escape(args(self.tr('Could not look them up: %1'), found))}</p>"
+        rows = "".join(
+            f"<tr><td>{escape(a.clothes_name)} · {escape(a.pose_name)} · {escape(a.resolution)}</td>"
+            f"<td><code>{escape(a.virtualman_key)}</code></td></tr>"
+            for a in found
+        )
+        return (
+            f"<h4>{heading}</h4><table>{rows}</table>"
+            if rows
+            else f"<h4>{heading}</h4><p>{escape(self.tr('None.'))}</p>"
+        )
+
+    def _show_avatars_of(self, url: QUrl) -> None:
+        self.tabs.setCurrentWidget(self.avatars)
+        self.search.setText(url.path())
+
+    # --- the state line ---
+
     def _busy_changed(self, busy: bool) -> None:
         self.refresh_button.setEnabled(not busy and self.catalog is not None)
         self._show_state(refreshing=busy)
 
     def _refresh_failed(self, reason: str) -> None:
-        for browser in self.browsers:
+        for browser in (self.avatars, self.anchors, self.timbres, self.quotas):
             if browser.loading:
-                browser.loading = False
                 browser.set_records(())
+        if self.action_browser.loading and self.action_avatar.current is None:
+            self.action_browser.set_records(())
         self._show_state(problem=reason)
 
     def _show_state(self, refreshing: bool = False, problem: str = "") -> None:
@@ -324,8 +388,11 @@ class AssetsPage(QWidget):
         elif snapshot.cached and when:
             text = args(self.tr("As of %1, cached."), when)
         elif when:
-            text = args(self.tr("As of %1: %2 avatars, %3 timbres, %4 service assets."), when,
-                        str(len(snapshot.avatars)), str(len(snapshot.timbres)), str(len(snapshot.quotas)))  # fmt: skip
+            text = args(self.tr("As of %1: %2 avatars, %3 anchors, %4 timbres, %5 service assets."), when,
+                        str(len(snapshot.avatars)), str(len(snapshot.anchors) + len(snapshot.legacy_anchors)),
+                        str(len(snapshot.timbres)), str(len(snapshot.quotas)))  # fmt: skip
+            if snapshot.problems:
+                text += " " + args(self.tr("Not shown (refused): %1."), "; ".join(snapshot.problems))
         else:
             text = self.state.text()
         self.state.setProperty("problem", bool(problem))

@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication
 
 from desktop.i18n import args
 from desktop.services.quota_watch import QuotaAlert, Remaining
-from desktop.spec import enums
+from desktop.ui.common import appendix_words
 
 _CONTEXT = "QuotaWords"
 
@@ -16,7 +16,7 @@ def _tr(text: str) -> str:
 
 
 def service_name(service_type: str) -> str:
-    return enums.SERVICE_ASSET_TYPES.get(service_type, service_type)
+    return appendix_words.service_type(service_type)
 
 
 def alert_text(alert: QuotaAlert) -> str:
