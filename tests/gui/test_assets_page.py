@@ -109,7 +109,7 @@ def test_offline_the_cached_catalogue_is_shown_and_marked(
     window = page.window()
     assert isinstance(window, MainWindow) and window.quota_label.isVisible()  # the most urgent alert, always in view
     assert window.quota_label.text() == "Studio Avatar Image Customization Quota expires in 3 days"
-    left = page.quotas.proxy.index(0, 2).data()
+    left = page.quotas.proxy.index(0, 1).data()
     assert left == "3 of 5"
 
 

@@ -8,6 +8,7 @@ page)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -15,6 +16,8 @@ from PySide6.QtCore import QCoreApplication
 
 from desktop.api.assets import Avatar, ExtraParam, ServiceAsset, Timbre
 from desktop.i18n import QT_TRANSLATE_NOOP
+from desktop.services import quota_watch
+from desktop.ui.assets import quota_words
 from desktop.ui.assets.models import ActionEntry, AnchorEntry, source_name
 from desktop.ui.common import appendix_words
 
@@ -62,7 +65,8 @@ def _swatches(param: ExtraParam) -> str:
         f"style='text-decoration:none'>&nbsp;&nbsp;&nbsp;</a></td>"
         for color in SWATCHES
     )
-    return f"{escape(param.description)}<table cellspacing='2'><tr>{cells}</tr></table>"
+    table = "<table cellspacing='3' border='1' style='border-color:#999'>"
+    return f"{escape(param.description)}{table}<tr>{cells}</tr></table>"
 
 
 def _label(text: str) -> str:
@@ -151,10 +155,20 @@ def _quota(q: ServiceAsset) -> tuple[str, Rows]:
     rows: Rows = [
         (QT_TRANSLATE_NOOP("AssetDetails", "Service type"), q.service_type),
         (QT_TRANSLATE_NOOP("AssetDetails", "Expires"), q.expire_date),
-    ]
+        (QT_TRANSLATE_NOOP("AssetDetails", "Left"), quota_words.remaining_text(quota_watch.remaining(q))),
+        (QT_TRANSLATE_NOOP("AssetDetails", "Attention"),
+         "; ".join(quota_words.alert_text(a) for a in quota_watch.alerts((q,), datetime.now()))),
+    ]  # fmt: skip
     for detail, numbers in q.details.items():
         rows += [(f"{detail}.{name}", str(value)) for name, value in numbers.items()]
     return appendix_words.service_type(q.service_type), rows
+
+
+def _value(value: str) -> str:
+    """Escaped; a web address becomes a link (opened outside the app), shown without its query (it may be signed)."""
+    if value.startswith(("http://", "https://")) and " " not in value:
+        return f"<a href='{escape(value, quote=True)}'>{escape(value.split('?', 1)[0])}</a>"
+    return escape(value)
 
 
 def html(record: Any, pose_size: tuple[int, int] | None = None) -> str:
@@ -181,9 +195,8 @@ def html(record: Any, pose_size: tuple[int, int] | None = None) -> str:
     else:
         return ""
     body = "".join(
-        f"<tr><td style='color:#666;padding-right:12px'>{escape(_label(name))}</td><td>{escape(value)}</td></tr>"
+        f"<tr><td style='color:#666;padding-right:12px'>{escape(_label(name))}</td><td>{_value(value)}</td></tr>"
         for name, value in rows
         if value
     )
     return f"<h3>{escape(title)}</h3><table>{body}</table>{extra}"
-

@@ -171,7 +171,6 @@ ACTION_COLUMNS: tuple[Column[ActionEntry], ...] = (
 
 QUOTA_COLUMNS: tuple[Column[ServiceAsset], ...] = (
     Column(QT_TRANSLATE_NOOP("AssetColumns", "Service"), lambda q: appendix_words.service_type(q.service_type)),
-    Column(QT_TRANSLATE_NOOP("AssetColumns", "Code"), lambda q: q.service_type),
     Column(
         QT_TRANSLATE_NOOP("AssetColumns", "Left"),
         lambda q: quota_words.remaining_text(quota_watch.remaining(q)),
@@ -182,8 +181,9 @@ QUOTA_COLUMNS: tuple[Column[ServiceAsset], ...] = (
         QT_TRANSLATE_NOOP("AssetColumns", "Attention"),
         lambda q: "; ".join(quota_words.alert_text(a) for a in quota_watch.alerts((q,), datetime.now())),
     ),
+    Column(QT_TRANSLATE_NOOP("AssetColumns", "Code"), lambda q: q.service_type),
 )
-QUOTA_LEFT_COLUMN = 2  # drawn as a bar (ui/assets/quota_bar.py)
+QUOTA_LEFT_COLUMN = 1  # drawn as a bar (ui/assets/quota_bar.py)
 
 
 def avatar_search(a: Avatar) -> str:

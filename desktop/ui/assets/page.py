@@ -155,7 +155,7 @@ class AssetsPage(QWidget):
         self.action_avatar: PickerButton[Avatar] = avatar_button(self.tr("Choose a 3D avatar…"), self.action_browser)
         self.action_source = QComboBox(self.action_browser)
         self.action_source.setObjectName("actionSource")
-        self.action_source.addItem(self.tr("getaction"), False)
+        self.action_source.addItem(self.tr("Current: getaction"), False)
         self.action_source.addItem(self.tr("Legacy getaction (broadcastservice)"), True)
         self.action_browser.source_row.addWidget(QLabel(self.tr("Avatar:"), self.action_browser))
         self.action_browser.source_row.addWidget(self.action_avatar, 1)
