@@ -18,7 +18,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from desktop.sandbox.config import DEFAULT_CATALOG_SIZE, DEMO_ACCESS_TOKEN, DEMO_APPKEY, SandboxConfig
+from desktop.sandbox.config import (
+    DEFAULT_CATALOG_SIZE,
+    DEFAULT_TIMBRE_COUNT,
+    DEMO_ACCESS_TOKEN,
+    DEMO_APPKEY,
+    SandboxConfig,
+)
 
 
 def parse_args(argv: list[str] | None) -> SandboxConfig:
@@ -37,6 +43,10 @@ def parse_args(argv: list[str] | None) -> SandboxConfig:
     parser.add_argument("--appkey", default=DEMO_APPKEY)
     parser.add_argument("--accesstoken", default=DEMO_ACCESS_TOKEN)
     parser.add_argument("--catalog-size", type=int, default=DEFAULT_CATALOG_SIZE, help="how many avatars to seed")
+    parser.add_argument(
+        "--timbre-count", type=int, default=DEFAULT_TIMBRE_COUNT,
+        help=f"how many timbres to seed (default {DEFAULT_TIMBRE_COUNT}; a larger count keeps those first)",
+    )  # fmt: skip
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--exit-with-parent", action="store_true", help="stop when the process that started it dies")
     args = parser.parse_args(argv)
@@ -46,6 +56,8 @@ def parse_args(argv: list[str] | None) -> SandboxConfig:
         parser.error(f"--time-scale must be positive (got {args.time_scale})")
     if args.protocol_timeout_scale <= 0:
         parser.error(f"--protocol-timeout-scale must be positive (got {args.protocol_timeout_scale})")
+    if args.timbre_count < 0:
+        parser.error(f"--timbre-count must be at least 0 (got {args.timbre_count})")
     logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="avatar-studio-sandbox-"))
     return SandboxConfig(
@@ -58,6 +70,7 @@ def parse_args(argv: list[str] | None) -> SandboxConfig:
         access_token=args.accesstoken,
         catalog_size=args.catalog_size,
         cos_port=args.cos_port,
+        timbre_count=args.timbre_count,
     )
 
 

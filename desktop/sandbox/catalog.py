@@ -1,15 +1,22 @@
 """The seeded assets: anchors and avatars of every digital-human type (Appendix 3), timbres across the languages,
 emotions, genders and types of the appendices, 3D actions, and a service asset of every type (Appendix 1).
 
-Deterministic for a given size. Pictures and samples are URLs under the sandbox's own /files/ route.
+Deterministic for a given size (avatars) and timbre count. Pictures and samples are URLs under the sandbox's own
+/files/ route.
+
+Sized for a large account (10,000 avatars, 2,000 timbres): lookups by key and the list of files are indexes, rebuilt
+only when a list has grown or been replaced, since customization appends to the lists directly.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+from desktop.sandbox.config import DEFAULT_TIMBRE_COUNT
 from desktop.spec import assets as asset_spec
 from desktop.spec.enums import EMOTIONS, LANGUAGES, SERVICE_ASSET_TYPES, VIRTUALMAN_TYPES
 
@@ -23,6 +30,7 @@ _RESOLUTIONS = ("1920x1080", "1080x1920")
 _TAGS = ("Basic", "Standard", "Advanced")
 _THREE_D = ("real_man_3d", "half_realistic_3d", "cartoon_3d")
 _SMALL_SAMPLE = ("small_sample_2d", "small_sample_general_2d", "small_sample_4k_2d", "small_sample_photo_2d")
+T = TypeVar("T")
 
 # The actions the docs' getaction sample lists (3D avatars only; 2D ones have none).
 ACTIONS: tuple[tuple[str, str], ...] = (
@@ -123,21 +131,46 @@ class ServiceAsset:
     expire_date: str = "2027-12-31 23:59:59"
 
 
+def _first_by(items: list[T], key: Callable[[T], str]) -> dict[str, T]:
+    # The first record of a key wins, as a scan would find it (two customizations may name the same anchor).
+    found: dict[str, T] = {}
+    for item in items:
+        found.setdefault(key(item), item)
+    return found
+
+
 @dataclass
 class Catalog:
     anchors: list[Anchor] = field(default_factory=list)
     avatars: list[Avatar] = field(default_factory=list)
     timbres: list[Timbre] = field(default_factory=list)
     service_assets: list[ServiceAsset] = field(default_factory=list)
+    # Indexes over the lists as they were when built (`_shape`: each list's identity and length), each made on
+    # first use. At 10,000 avatars a scan per key, or the file list rebuilt per /files/ request, costs milliseconds.
+    _shape: tuple[tuple[int, int], ...] = field(default=(), init=False, repr=False, compare=False)
+    _indexes: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _index(self, name: str, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The index `name`, made again when a list has grown or been replaced: the lists are only ever appended to
+        (a customization's result, by custom_tasks.py) or swapped whole, never edited in place."""
+        shape = tuple((id(items), len(items)) for items in (self.anchors, self.avatars, self.timbres))
+        if shape != self._shape:
+            self._shape, self._indexes = shape, {}
+        if name not in self._indexes:
+            self._indexes[name] = make()
+        return self._indexes[name]
 
     def avatar(self, key: str) -> Avatar | None:
-        return next((a for a in self.avatars if a.key == key), None)
+        found: Avatar | None = self._index("avatars", lambda: _first_by(self.avatars, lambda a: a.key)).get(key)
+        return found
 
     def anchor(self, code: str) -> Anchor | None:
-        return next((a for a in self.anchors if a.code == code), None)
+        found: Anchor | None = self._index("anchors", lambda: _first_by(self.anchors, lambda a: a.code)).get(code)
+        return found
 
     def timbre(self, key: str) -> Timbre | None:
-        return next((t for t in self.timbres if t.key == key), None)
+        found: Timbre | None = self._index("timbres", lambda: _first_by(self.timbres, lambda t: t.key)).get(key)
+        return found
 
     def actions_for(self, avatar: Avatar) -> tuple[tuple[str, str], ...]:
         return ACTIONS if avatar.anchor.type_code in _THREE_D else ()
@@ -147,7 +180,10 @@ class Catalog:
 
     def files(self) -> dict[str, str]:
         """Every file the catalog's answers link to (relative to /files/), with what to draw or say in it; keys
-        with a "#" carry a file's options (a portrait pose, a timbre's voice)."""
+        with a "#" carry a file's options (a portrait pose, a timbre's voice). Shared: do not modify it."""
+        return self._index("files", self._list_files)
+
+    def _list_files(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for anchor in self.anchors:
             found[anchor.header_path] = anchor.name
@@ -187,12 +223,14 @@ def _numbers(service_type: str, detail: str) -> dict[str, int]:
     return {"CustomizationNum": 10, "RemainNum": 10}
 
 
-def _timbres() -> list[Timbre]:
+def _timbres(count: int) -> list[Timbre]:
+    """`count` timbres; the same formula for any count, so the first 24 (the default) never change and a larger
+    catalogue keeps their spread of genders, types, spoken languages, multilingual ones and emotions."""
     languages = list(LANGUAGES)
     tc_emotions = [e for e in EMOTIONS if e.startswith("tc_")]
     timbres: list[Timbre] = []
     voices = {"en-US": "en-us", "en-GB": "en-gb", "zh-CN": "cmn", "ja-JP": "ja", "fr-FR": "fr", "de-DE": "de"}
-    for index in range(24):
+    for index in range(count):
         female = index % 2 == 0
         number = index // 2 + 1
         key = f"{'female' if female else 'male'}_{number}"
@@ -220,10 +258,12 @@ def _timbres() -> list[Timbre]:
     return timbres
 
 
-def build(size: int = 32) -> Catalog:
-    """A catalog with `size` avatars spread over anchors of every digital-human type."""
+def build(size: int = 32, timbre_count: int = DEFAULT_TIMBRE_COUNT) -> Catalog:
+    """A catalog with `size` avatars spread over anchors of every digital-human type, and `timbre_count` timbres."""
     if size < len(VIRTUALMAN_TYPES):
         raise ValueError(f"--catalog-size must be at least {len(VIRTUALMAN_TYPES)} (one avatar per type)")
+    if timbre_count < 0:
+        raise ValueError(f"--timbre-count must be at least 0 (got {timbre_count})")
     catalog = Catalog()
     type_codes = list(VIRTUALMAN_TYPES)
     anchors_needed = max(len(type_codes), size // 2)
@@ -261,14 +301,13 @@ def build(size: int = 32) -> Catalog:
                 extra_params=extra,
             )
         )
-    for code, name, type_code in DOC_ANCHORS:
-        catalog.anchors.append(Anchor(code, name, type_code, "Basic", "FEMALE"))
+    doc_anchors = {code: Anchor(code, name, type_code, "Basic", "FEMALE") for code, name, type_code in DOC_ANCHORS}
+    catalog.anchors += doc_anchors.values()
     for key, code in DOC_AVATARS:
-        example = catalog.anchor(code)
-        assert example is not None
+        example = doc_anchors[code]
         drivers = ("Text", "OriginalVoice", "ModulatedVoice") if example.type_code in _SMALL_SAMPLE else ("Text",)
         catalog.avatars.append(Avatar(key, example, "Pink Skirt Suit", "Standing", "1080x1920", 1.0, drivers))
-    catalog.timbres = _timbres()
+    catalog.timbres = _timbres(timbre_count)
     for service_type in SERVICE_ASSET_TYPES:
         detail = _detail_for(service_type)
         catalog.service_assets.append(ServiceAsset(service_type, detail, _numbers(service_type, detail)))

@@ -10,6 +10,7 @@ from pathlib import Path
 DEMO_APPKEY = "sandbox-demo-appkey"
 DEMO_ACCESS_TOKEN = "sandbox-demo-accesstoken"
 DEFAULT_CATALOG_SIZE = 32  # avatars
+DEFAULT_TIMBRE_COUNT = 24  # the seeded timbres the tests know (catalog.py makes any count; the first 24 are these)
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class SandboxConfig:
     access_token: str = DEMO_ACCESS_TOKEN
     catalog_size: int = DEFAULT_CATALOG_SIZE
     cos_port: int = 0
+    timbre_count: int = DEFAULT_TIMBRE_COUNT
 
 
 class SimClock:

@@ -45,7 +45,7 @@ class Sandbox:
         self.ctx = Context(
             config=self.config,
             clock=SimClock(self.config.time_scale, self.config.protocol_timeout_scale),
-            catalog=catalog_module.build(self.config.catalog_size),
+            catalog=catalog_module.build(self.config.catalog_size, self.config.timbre_count),
             faults=Faults(),
             files_dir=self.config.data_dir / "files",
         )
