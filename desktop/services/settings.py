@@ -39,6 +39,7 @@ LAST_PAGE = Option("persist/main_window/last_page", str, "assets")
 ASSETS_TAB = Option("persist/assets/tab", int, 0)
 ASSET_KINDS = ("avatars", "anchors", "timbres", "actions", "quotas")
 ASSETS_SPLITTER = {kind: Option(f"persist/assets/{kind}/splitter", bytes, b"") for kind in ASSET_KINDS}
+ASSETS_VIEW = {kind: Option(f"persist/assets/{kind}/view", str, "grid") for kind in ASSET_KINDS}  # or "list"
 ASSETS_COLUMNS = {kind: Option(f"persist/assets/{kind}/columns", bytes, b"") for kind in ASSET_KINDS}
 
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the window appears before these (and httpx behind them) are
     from desktop.services.connection import ConnectionService
     from desktop.services.engine import Bridge
     from desktop.ui.activity_page import ActivityPage
+    from desktop.ui.common.thumbnails import ThumbnailLoader
 
 APP_ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "io.github.avatarstudio.AvatarStudio.svg"
 
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.connection: ConnectionService | None = None
         self.catalog: AssetCatalog | None = None
+        self._thumbnails: ThumbnailLoader | None = None
         self.handoffs: dict[str, Handoff] = {}  # the latest request handed to each area
         self.settings = settings
         self.activity = activity
@@ -116,11 +118,22 @@ class MainWindow(QMainWindow):
     def attach_catalog(self, catalog: AssetCatalog) -> None:
         """The Assets area's catalogue, once the services are built."""
         self.catalog = catalog
+        from desktop.services.thumbnail_store import ThumbnailStore, thumbnail_dir
+
+        self.thumbnail_loader().start(catalog.bridge, ThumbnailStore(thumbnail_dir(catalog.data_dir)))
         catalog.snapshot_changed.connect(self._show_quota_alerts)
         if "assets" in self._built:
             from desktop.ui.assets.page import AssetsPage
 
             cast(AssetsPage, self._built["assets"]).attach(catalog)
+
+    def thumbnail_loader(self) -> ThumbnailLoader:
+        """The pictures of avatars and anchors, for every view and picker of the window (one memory cache)."""
+        if self._thumbnails is None:
+            from desktop.ui.common.thumbnails import ThumbnailLoader
+
+            self._thumbnails = ThumbnailLoader(self)
+        return self._thumbnails
 
     def _enable_connection_actions(self) -> None:
         for action in (self.settings_action, self.test_action):
@@ -150,7 +163,7 @@ class MainWindow(QMainWindow):
             elif key == "assets":
                 from desktop.ui.assets.page import AssetsPage
 
-                assets = AssetsPage(self.settings, self.pages)
+                assets = AssetsPage(self.settings, self.thumbnail_loader(), self.pages)
                 if self.catalog is not None:
                     assets.attach(self.catalog)
                 assets.handoff_requested.connect(self.route)

@@ -1,6 +1,9 @@
 """One kind of record on the Assets page: a filter row (facets), a sortable table, and the selected record's details
 with its copy and hand-off buttons. The page decides what fills it; the browser only shows and narrows.
 
+Records with pictures (avatars, anchors) can also be shown as a grid of thumbnails (`enable_grid`); the grid and
+the table share one filtered model and one selection, so switching keeps the search, the filters and the choice.
+
 Keys: Ctrl+C copies the selected record's key (the table's own Ctrl+C would copy one cell), Enter moves to the
 details. Links in the details open in the browser, except `swatch:` links, which copy a colour parameter.
 """
@@ -12,7 +15,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,15 +26,19 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.i18n import args
+from desktop.services.thumbnail_store import address_key
 from desktop.ui.assets import details
 from desktop.ui.assets.models import RecordModel
 from desktop.ui.common.facet_bar import Facet, FacetBar
 from desktop.ui.common.handoff import Handoff
+from desktop.ui.common.thumbnail_grid import ThumbnailGrid
+from desktop.ui.common.thumbnails import ThumbnailLoader
 from desktop.ui.common.word_filter import ITEM_ROLE, WordFilterProxy
 
 
@@ -48,10 +55,25 @@ class RecordTable(QTableView):
         super().keyPressEvent(event)
 
 
+class DetailsView(QTextBrowser):
+    """The details' rich text, whose `picture:` images are thumbnails handed over in `images`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.images: dict[str, QPixmap] = {}
+
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
+        url = QUrl(name)
+        if url.scheme() == "picture":
+            return self.images.get(url.path())
+        return super().loadResource(kind, name)
+
+
 class RecordBrowser(QWidget):
     handoff_requested = Signal(object)  # a Handoff for another area
     selection_changed = Signal(object)  # the selected record, or None
     copied = Signal(str)  # what was put on the clipboard, said in words
+    view_changed = Signal(str)  # "grid" or "list", when the user switches
 
     def __init__(
         self,
@@ -71,6 +93,9 @@ class RecordBrowser(QWidget):
         self.facet_bar = FacetBar(self.proxy, facets, self)
         self.facet_bar.setVisible(bool(facets))
         self.source_row = QHBoxLayout()  # where the page puts a source choice (legacy queries, an avatar)
+        self.grid: ThumbnailGrid | None = None  # with enable_grid
+        self.view_buttons: dict[str, QToolButton] = {}
+        self._shown_pictures: list[str] = []  # the addresses of the pictures in the details, in order
         self.table = RecordTable(self)
         self.table.setModel(self.proxy)
         self.table.copy_requested.connect(self.copy_key)
@@ -92,7 +117,8 @@ class RecordBrowser(QWidget):
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.placeholder)
-        self.details = QTextBrowser(self)
+        self.pictures: Callable[[Any], Sequence[tuple[str, str]]] = lambda _record: ()  # (label, address) to show
+        self.details = DetailsView(self)
         self.details.setOpenLinks(False)  # swatch: links are ours; the rest open outside
         self.details.anchorClicked.connect(self._link_clicked)
         self.copy_button = QPushButton(self.tr("Copy key"), self)
@@ -109,7 +135,9 @@ class RecordBrowser(QWidget):
         main = QWidget(self)
         main_layout = QVBoxLayout(main)
         main_layout.setContentsMargins(0, 0, 0, 0)
-        main_layout.addLayout(self.source_row)
+        self.header_row = QHBoxLayout()
+        self.header_row.addLayout(self.source_row, 1)
+        main_layout.addLayout(self.header_row)
         main_layout.addWidget(self.facet_bar)
         main_layout.addWidget(self.stack, 1)
         self.splitter = QSplitter(self)
@@ -130,6 +158,64 @@ class RecordBrowser(QWidget):
         self._columns_restored = False
         self._update_empty_state()
         self.show_details()
+
+    def enable_grid(
+        self, loader: ThumbnailLoader, picture: Callable[[Any], str], caption: Callable[[Any], tuple[str, str]]
+    ) -> ThumbnailGrid:
+        """Offer the records as a grid of pictures too (`picture`: a record's image address; `caption`: two lines)."""
+        grid = ThumbnailGrid(loader, picture, caption, self)
+        grid.setModel(self.proxy)
+        own = grid.selectionModel()
+        grid.setSelectionModel(self.table.selectionModel())  # one selection for both views
+        own.deleteLater()
+        grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        grid.copy_requested.connect(self.copy_key)
+        grid.activated.connect(lambda _index: self.details.setFocus())
+        loader.ready.connect(self._picture_changed)
+        loader.failed.connect(self._picture_changed)
+        self.stack.addWidget(grid)
+        self.grid = grid
+        for mode, text, tip in (
+            ("grid", self.tr("Grid"), self.tr("Show pictures (Ctrl+G switches)")),
+            ("list", self.tr("List"), self.tr("Show a table with every column (Ctrl+G switches)")),
+        ):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _checked, mode=mode: self.set_view(mode, by_user=True))
+            self.header_row.addWidget(button)
+            self.view_buttons[mode] = button
+        self.set_view("grid")
+        return grid
+
+    @property
+    def view(self) -> str:
+        return "grid" if self.grid is not None and self.view_buttons["grid"].isChecked() else "list"
+
+    def current_view(self) -> QAbstractItemView:
+        return self.grid if self.grid is not None and self.view == "grid" else self.table
+
+    def set_view(self, mode: str, by_user: bool = False) -> None:
+        if self.grid is None:
+            return
+        for name, button in self.view_buttons.items():
+            button.setChecked(name == mode)
+        shown = self.stack.currentWidget()
+        had_focus = shown is not None and shown.hasFocus()
+        self._update_empty_state()
+        view = self.current_view()
+        if view.currentIndex().isValid():
+            view.scrollTo(view.currentIndex())
+        if had_focus:
+            view.setFocus()
+        if by_user:
+            self.view_changed.emit(self.view)
+
+    def toggle_view(self) -> None:
+        if self.grid is not None:
+            self.set_view("list" if self.view == "grid" else "grid", by_user=True)
 
     def add_action(self, text: str, make: Callable[[Any], Handoff | None]) -> QPushButton:
         """A button under the details that asks another area to take the selected record."""
@@ -170,7 +256,8 @@ class RecordBrowser(QWidget):
         for row in range(self.proxy.rowCount(QModelIndex())):
             if details.key_of(self.proxy.index(row, 0).data(ITEM_ROLE)) == key:
                 self.table.selectRow(row)
-                self.table.scrollTo(self.proxy.index(row, 0))
+                self.table.setCurrentIndex(self.proxy.index(row, 0))
+                self.current_view().scrollTo(self.proxy.index(row, 0))
                 return True
         return False
 
@@ -186,8 +273,8 @@ class RecordBrowser(QWidget):
         return self.proxy.rowCount(QModelIndex())
 
     def selected(self) -> Any:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(ITEM_ROLE) if rows else None
+        chosen = self.table.selectionModel().selectedIndexes()  # a whole row from the table, one cell from the grid
+        return chosen[0].data(ITEM_ROLE) if chosen else None
 
     def copy_key(self) -> None:
         key = details.key_of(self.selected())
@@ -208,10 +295,43 @@ class RecordBrowser(QWidget):
         if record is None:
             self.details.setHtml(f"<p style='color:#777'>{escape(self.tr('Select a row to see all its fields.'))}</p>")
             return
-        self.details.setHtml(details.html(record, self.pose_size(record)) + self.detail_extra(record))
+        self.details.setHtml(
+            self._pictures_html(record) + details.html(record, self.pose_size(record)) + self.detail_extra(record)
+        )
+
+    def _pictures_html(self, record: Any) -> str:
+        """The record's pictures in a row, each with its label: the thumbnail, or a word while it is not there."""
+        loader = self.grid.loader if self.grid is not None else None
+        self.details.images.clear()
+        self._shown_pictures = []
+        if loader is None:
+            return ""
+        cells = []
+        for number, (label, url) in enumerate(self.pictures(record)):
+            self._shown_pictures.append(url)
+            pixmap = loader.pixmap(url)
+            if pixmap is not None:
+                self.details.images[str(number)] = pixmap
+                shown = f"<img src='picture:{number}' height='120'>"
+            elif loader.failure(url) is not None:
+                shown = f"<a href='retry:{number}'>{escape(self.tr('Not loaded: retry'))}</a>"
+            else:
+                shown = escape(self.tr("Loading…"))
+            cells.append(f"<td align='center' valign='bottom'>{shown}<br><small>{escape(label)}</small></td>")
+        return f"<table cellspacing='6'><tr>{''.join(cells)}</tr></table>" if cells else ""
+
+    def _picture_changed(self, key: str) -> None:
+        if any(address_key(url) == key for url in self._shown_pictures):
+            self.show_details()
 
     def _link_clicked(self, url: QUrl) -> None:
-        if url.scheme() in self.link_handlers:
+        if url.scheme() == "retry" and self.grid is not None:
+            shown = self._shown_pictures
+            number = int(url.path()) if url.path().isdigit() else -1
+            if 0 <= number < len(shown):
+                self.grid.loader.retry(shown[number])
+                self.show_details()
+        elif url.scheme() in self.link_handlers:
             self.link_handlers[url.scheme()](url)
         elif url.scheme() == "swatch":
             key, _, color = url.path().rpartition(":")
@@ -223,7 +343,7 @@ class RecordBrowser(QWidget):
 
     def _update_empty_state(self, *_: object) -> None:
         if self.proxy.rowCount(QModelIndex()) > 0:
-            self.stack.setCurrentWidget(self.table)
+            self.stack.setCurrentWidget(self.current_view())
             return
         if self.loading:
             text = self.tr("Loading…")

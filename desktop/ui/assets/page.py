@@ -6,7 +6,11 @@ What the catalogue does not hold is asked for when it is looked at (services/ass
 the timbres the deprecated queries bind to an avatar, a legacy anchor's images, a pose image's size. Each answer is
 kept per key, and an answer for a choice the user has since left is dropped.
 
-Keys: Ctrl+F search, F5 refresh, Ctrl+C copy the selected record's key, Enter shows the details.
+Avatars and anchors show as a grid of pictures or as a table (Ctrl+G switches; the choice is kept per page). The
+pictures come from the window's ThumbnailLoader, shared with the pickers.
+
+Keys: Ctrl+F search, F5 refresh, Ctrl+G grid or list, Ctrl+C copy the selected record's key, Enter shows the
+details.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from desktop.services import settings as opt
 from desktop.services.asset_catalog import AssetCatalog
 from desktop.services.catalog_cache import CatalogSnapshot
 from desktop.services.settings import Settings
+from desktop.services.thumbnail_store import ThumbnailStore, thumbnail_dir
 from desktop.ui.assets import facets
 from desktop.ui.assets.browser import RecordBrowser
 from desktop.ui.assets.models import (
@@ -38,10 +43,13 @@ from desktop.ui.assets.models import (
     avatar_model,
     quota_model,
     timbre_model,
+    type_name,
 )
+from desktop.ui.assets.pictures import anchor_picture, avatar_lines, avatar_picture, avatar_pictures
 from desktop.ui.assets.quota_bar import QuotaBarDelegate
 from desktop.ui.common.handoff import MakeVideoWith, StartLiveWith, UseTimbre
 from desktop.ui.common.pickers import PickerButton, avatar_button
+from desktop.ui.common.thumbnails import ThumbnailLoader
 
 THREE_D = ("real_man_3d", "half_realistic_3d", "cartoon_3d")  # Appendix 3's types that have actions
 
@@ -54,9 +62,10 @@ class AssetsPage(QWidget):
     handoff_requested = Signal(object)  # a Handoff: the main window routes it to its area
     status_message = Signal(str)  # a short confirmation for the status bar ("Copied …")
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, thumbnails: ThumbnailLoader | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = settings
+        self.thumbnails = thumbnails if thumbnails is not None else ThumbnailLoader(self)
         self.catalog: AssetCatalog | None = None
         self.snapshot = CatalogSnapshot()
         self.lookups: dict[tuple[str, str, bool], Sequence[Any] | str] = {}  # (query, key, legacy) -> records/why
@@ -84,6 +93,10 @@ class AssetsPage(QWidget):
             quota_model(self), self.tr("This account has no service assets."), facets.QUOTA_FACETS
         )
         self.quotas.table.setItemDelegateForColumn(QUOTA_LEFT_COLUMN, QuotaBarDelegate(self.quotas.table))
+        self.avatars.enable_grid(self.thumbnails, avatar_picture, avatar_lines)
+        self.avatars.pictures = avatar_pictures
+        self.anchors.enable_grid(self.thumbnails, anchor_picture, self._anchor_lines)
+        self.anchors.pictures = lambda r: [(self.tr("Header"), anchor_picture(r))] if anchor_picture(r) else []
         self._build_avatars()
         self._build_anchors()
         self._build_timbres()
@@ -109,6 +122,7 @@ class AssetsPage(QWidget):
             (QKeySequence.StandardKey.Find, self.focus_search),
             (QKeySequence.StandardKey.Refresh, self.refresh),
             (QKeySequence.StandardKey.Copy, self.copy_key),
+            (QKeySequence("Ctrl+G"), self.toggle_view),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -143,6 +157,7 @@ class AssetsPage(QWidget):
         self.timbre_source.addItem(self.tr("Bound to an avatar: getimagetimbre (deprecated)"), "image")
         self.timbre_source.addItem(self.tr("Bound to an avatar: gettimbre (deprecated)"), "legacy")
         self.timbre_avatar: PickerButton[Avatar] = avatar_button(self.tr("Choose an avatar…"), self.timbres)
+        self.timbre_avatar.loader = self.thumbnails
         self.timbre_avatar.hide()
         self.timbres.source_row.addWidget(QLabel(self.tr("Source:"), self.timbres))
         self.timbres.source_row.addWidget(self.timbre_source)
@@ -153,6 +168,7 @@ class AssetsPage(QWidget):
 
     def _build_actions(self) -> None:
         self.action_avatar: PickerButton[Avatar] = avatar_button(self.tr("Choose a 3D avatar…"), self.action_browser)
+        self.action_avatar.loader = self.thumbnails
         self.action_source = QComboBox(self.action_browser)
         self.action_source.setObjectName("actionSource")
         self.action_source.addItem(self.tr("Current: getaction"), False)
@@ -162,6 +178,17 @@ class AssetsPage(QWidget):
         self.action_browser.source_row.addWidget(self.action_source)
         self.action_avatar.changed.connect(lambda _a: self._fill_actions())
         self.action_source.currentIndexChanged.connect(lambda _i: self._fill_actions())
+
+    def _anchor_lines(self, record: Any) -> tuple[str, str]:
+        if not isinstance(record, AnchorEntry):
+            return "", ""
+        kind = self.tr("legacy") if record.legacy else type_name(record.anchor.virtualman_type_code)
+        return record.anchor.anchor_name, kind
+
+    def toggle_view(self) -> None:
+        browser = self.tabs.currentWidget()
+        if isinstance(browser, RecordBrowser):
+            browser.toggle_view()
 
     @property
     def browsers(self) -> tuple[RecordBrowser, ...]:
@@ -174,17 +201,23 @@ class AssetsPage(QWidget):
                 browser.splitter.restoreState(QByteArray(splitter))
             if columns := self.settings.get(opt.ASSETS_COLUMNS[kind]):
                 browser.restore_columns(QByteArray(columns))
+            if browser.grid is not None:
+                browser.set_view(self.settings.get(opt.ASSETS_VIEW[kind]))
 
     def save_state(self) -> None:
         self.settings.set(opt.ASSETS_TAB, self.tabs.currentIndex())
         for kind, browser in zip(opt.ASSET_KINDS, self.browsers, strict=True):
             self.settings.set(opt.ASSETS_SPLITTER[kind], bytes(browser.splitter.saveState().data()))
             self.settings.set(opt.ASSETS_COLUMNS[kind], bytes(browser.table.horizontalHeader().saveState().data()))
+            if browser.grid is not None:
+                self.settings.set(opt.ASSETS_VIEW[kind], browser.view)
 
     # --- the catalogue ---
 
     def attach(self, catalog: AssetCatalog) -> None:
         self.catalog = catalog
+        if self.thumbnails.fetcher is None:  # a page of its own (tests); the window's loader is started already
+            self.thumbnails.start(catalog.bridge, ThumbnailStore(thumbnail_dir(catalog.data_dir)))
         catalog.snapshot_changed.connect(self.show_snapshot)
         catalog.refresh_failed.connect(self._refresh_failed)
         catalog.busy_changed.connect(self._busy_changed)

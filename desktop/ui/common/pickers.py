@@ -2,13 +2,15 @@
 records, and a button that shows the current choice and opens it. Forms (the Live panel, the Video Studio, the
 Customize wizards) use these instead of a text field for a VirtualmanKey or a TimbreKey.
 
+With a ThumbnailLoader, the avatar picker shows the avatars as a grid of pictures; without one, as a table.
 The dialog is non-modal to the event loop (`open()`, not `exec()`): the app keeps running while it is shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -28,9 +30,21 @@ from PySide6.QtWidgets import (
 from desktop.api.assets import Avatar, Timbre
 from desktop.i18n import args
 from desktop.ui.assets.models import RecordModel, avatar_model, timbre_model, type_name
+from desktop.ui.assets.pictures import avatar_lines, avatar_picture
+from desktop.ui.common.thumbnail_grid import ThumbnailGrid
+from desktop.ui.common.thumbnails import ThumbnailLoader
 from desktop.ui.common.word_filter import ITEM_ROLE, WordFilterProxy
 
 R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Pictures:
+    """How a picker shows its records as pictures: the loader, a record's picture address, its two caption lines."""
+
+    loader: ThumbnailLoader
+    picture: Callable[[Any], str]
+    caption: Callable[[Any], tuple[str, str]]
 
 
 def avatar_caption(a: Avatar) -> str:
@@ -45,13 +59,13 @@ def timbre_caption(t: Timbre) -> str:
 class _SearchBox(QLineEdit):
     """Up and Down move in the list while the search keeps the focus; Enter chooses."""
 
-    def __init__(self, table: QTableView, parent: QWidget | None = None) -> None:
+    def __init__(self, view: QAbstractItemView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table = table
+        self.view = view
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
-            self.table.keyPressEvent(event)
+            self.view.keyPressEvent(event)
             return
         super().keyPressEvent(event)
 
@@ -59,7 +73,14 @@ class _SearchBox(QLineEdit):
 class RecordPicker(QDialog, Generic[R]):
     chosen = Signal(object)  # the record, when the dialog is accepted
 
-    def __init__(self, title: str, model: RecordModel[R], records: Sequence[R], parent: QWidget | None = None):
+    def __init__(
+        self,
+        title: str,
+        model: RecordModel[R],
+        records: Sequence[R],
+        parent: QWidget | None = None,
+        pictures: Pictures | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(720, 480)
@@ -79,7 +100,20 @@ class RecordPicker(QDialog, Generic[R]):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.resizeColumnsToContents()
-        self.search = _SearchBox(self.table, self)
+        self.grid: ThumbnailGrid | None = None
+        self.view: QAbstractItemView = self.table
+        if pictures is not None:
+            self.grid = ThumbnailGrid(pictures.loader, pictures.picture, pictures.caption, self)
+            self.grid.setModel(self.proxy)
+            own = self.grid.selectionModel()
+            self.grid.setSelectionModel(self.table.selectionModel())
+            own.deleteLater()
+            self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            self.grid.activated.connect(lambda _index: self.accept())
+            self.table.hide()
+            self.view = self.grid
+            self.resize(860, 600)
+        self.search = _SearchBox(self.view, self)
         self.search.setPlaceholderText(self.tr("Type to search: every word, any order"))
         self.search.setClearButtonEnabled(True)
         self.count = QLabel(self)
@@ -91,6 +125,8 @@ class RecordPicker(QDialog, Generic[R]):
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.table, 1)
+        if self.grid is not None:
+            layout.addWidget(self.grid, 1)
         layout.addWidget(self.count)
         layout.addWidget(self.buttons)
         self.search.textChanged.connect(self._search)
@@ -100,14 +136,15 @@ class RecordPicker(QDialog, Generic[R]):
         self.search.setFocus()
 
     def choice(self) -> R | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(ITEM_ROLE) if rows else None
+        chosen = self.table.selectionModel().selectedIndexes()
+        return chosen[0].data(ITEM_ROLE) if chosen else None
 
     def select(self, match: Callable[[R], bool]) -> None:
         for row in range(self.proxy.rowCount(QModelIndex())):
             if match(self.proxy.index(row, 0).data(ITEM_ROLE)):
                 self.table.selectRow(row)
-                self.table.scrollTo(self.proxy.index(row, 0))
+                self.view.setCurrentIndex(self.proxy.index(row, 0))
+                self.view.scrollTo(self.proxy.index(row, 0))
                 return
 
     def accept(self) -> None:
@@ -122,6 +159,7 @@ class RecordPicker(QDialog, Generic[R]):
         shown = self.proxy.rowCount(QModelIndex())
         if shown and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
+            self.view.setCurrentIndex(self.proxy.index(0, 0))
         self.count.setText(args(self.tr("%1 of %2 shown"), str(shown), str(self.model.rowCount())))
         self._update()
 
@@ -130,11 +168,17 @@ class RecordPicker(QDialog, Generic[R]):
         ok.setEnabled(self.choice() is not None)
 
 
-def avatar_picker(avatars: Sequence[Avatar], parent: QWidget | None = None) -> RecordPicker[Avatar]:
-    return RecordPicker(QCoreApplication.translate("Pickers", "Choose an avatar"), avatar_model(), avatars, parent)
+def avatar_picker(
+    avatars: Sequence[Avatar], parent: QWidget | None = None, loader: ThumbnailLoader | None = None
+) -> RecordPicker[Avatar]:
+    pictures = Pictures(loader, avatar_picture, avatar_lines) if loader is not None else None
+    title = QCoreApplication.translate("Pickers", "Choose an avatar")
+    return RecordPicker(title, avatar_model(), avatars, parent, pictures)
 
 
-def timbre_picker(timbres: Sequence[Timbre], parent: QWidget | None = None) -> RecordPicker[Timbre]:
+def timbre_picker(
+    timbres: Sequence[Timbre], parent: QWidget | None = None, _loader: ThumbnailLoader | None = None
+) -> RecordPicker[Timbre]:
     return RecordPicker(QCoreApplication.translate("Pickers", "Choose a timbre"), timbre_model(), timbres, parent)
 
 
@@ -145,7 +189,7 @@ class PickerButton(QPushButton, Generic[R]):
 
     def __init__(
         self,
-        make_picker: Callable[[Sequence[R], QWidget], RecordPicker[R]],
+        make_picker: Callable[[Sequence[R], QWidget, ThumbnailLoader | None], RecordPicker[R]],
         caption: Callable[[R], str],
         key: Callable[[R], str],
         none_text: str,
@@ -159,6 +203,7 @@ class PickerButton(QPushButton, Generic[R]):
         self.records: Sequence[R] = ()
         self.current: R | None = None
         self.picker: RecordPicker[R] | None = None
+        self.loader: ThumbnailLoader | None = None  # pictures in the picker, when the form has the window's loader
         self.clicked.connect(self.open_picker)
         self._show()
 
@@ -178,7 +223,7 @@ class PickerButton(QPushButton, Generic[R]):
             self.changed.emit(record)
 
     def open_picker(self) -> RecordPicker[R]:
-        picker = self._make_picker(self.records, self)
+        picker = self._make_picker(self.records, self, self.loader)
         if self.current is not None:
             key = self._key(self.current)
             picker.select(lambda r: self._key(r) == key)

@@ -1,0 +1,223 @@
+"""Thumbnails for the views that show records as pictures (the Assets grid, the detail pane, the pickers).
+
+A view asks `pixmap(url)` while it paints. A picture already in memory comes back at once; otherwise the view gets
+None, draws a placeholder, and the address joins a last-in-first-out queue: what was painted last (what the user is
+looking at now) is fetched first, and addresses scrolled past long ago fall off the bottom. At most IN_FLIGHT are
+fetched at once, on the engine: from the disk store when kept there, else downloaded with httpx, shrunk and kept.
+Pictures are decoded and shrunk to a QImage in a worker thread; only the QPixmap is made on the GUI thread. Then
+`ready(url)` (or `failed(url)`) tells the views to paint again; `retry(url)` asks again for one that failed.
+
+`close()` drops the queue and ignores what is still in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+
+from desktop.services.engine import Bridge
+from desktop.services.thumbnail_store import ThumbnailStore, address_key
+
+if TYPE_CHECKING:
+    import httpx  # imported when the first picture is fetched, on the engine: not on the GUI thread at start
+
+log = logging.getLogger("desktop.ui.common.thumbnails")
+
+EDGE = 192  # the longest side of a kept thumbnail, in pixels: the grid's largest cell on a 2x screen
+IN_FLIGHT = 6
+QUEUE_LIMIT = 256  # addresses waiting; older ones are forgotten (asked again if painted again)
+MEMORY_LIMIT = 600  # pixmaps kept in memory (~150 KB each at most: ~90 MB at worst, far less in practice)
+MAX_DOWNLOAD_BYTES = 16 * 1024 * 1024
+TIMEOUT_S = 20.0
+
+
+class ThumbnailError(Exception):
+    """Why a picture could not be shown, in words."""
+
+
+def shrink(data: bytes) -> tuple[QImage, bytes]:
+    """Blocking, for a worker thread: the picture decoded and shrunk to EDGE, and that thumbnail as PNG bytes."""
+    image = QImage.fromData(QByteArray(data))
+    if image.isNull():
+        raise ThumbnailError("not a picture Qt can read")
+    if max(image.width(), image.height()) > EDGE:
+        image = image.scaled(EDGE, EDGE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; PySide6 6.12 refuses them
+    return image, bytes(buffer.data().data())
+
+
+def decode(data: bytes) -> QImage:
+    """Blocking, for a worker thread: a kept thumbnail decoded."""
+    image = QImage.fromData(QByteArray(data))
+    if image.isNull():
+        raise ThumbnailError("the kept thumbnail is unreadable")
+    return image
+
+
+class ThumbnailLoader(QObject):
+    ready = Signal(str)  # an address whose pixmap is now in memory
+    failed = Signal(str)  # an address that could not be shown
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.bridge: Bridge | None = None
+        self.fetcher: ThumbnailFetcher | None = None
+        self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()  # address key -> pixmap, least recent first
+        self._failures: dict[str, str] = {}  # address key -> why
+        self._waiting: OrderedDict[str, str] = OrderedDict()  # address key -> url, the next to fetch last
+        self._fetching: set[str] = set()
+        self._closed = False
+        self.fetched = 0  # answers received (for tests and the bench)
+
+    def start(self, bridge: Bridge, store: ThumbnailStore) -> None:
+        """Begin fetching (what was asked for before waits until now)."""
+        self.bridge = bridge
+        self.fetcher = ThumbnailFetcher(store)
+        self._pump()
+
+    # --- for the views ---
+
+    def pixmap(self, url: str) -> QPixmap | None:
+        """The thumbnail for `url` when it is in memory; otherwise None, and it is asked for (unless it failed)."""
+        if not url:
+            return None
+        key = address_key(url)
+        found = self._pixmaps.get(key)
+        if found is not None:
+            self._pixmaps.move_to_end(key)
+            return found
+        if key not in self._failures:
+            self._want(key, url)
+        return None
+
+    def failure(self, url: str) -> str | None:
+        """Why the thumbnail for `url` could not be shown, or None when it has not failed."""
+        return self._failures.get(address_key(url)) if url else None
+
+    def retry(self, url: str) -> None:
+        key = address_key(url)
+        if self._failures.pop(key, None) is not None:
+            self._want(key, url)
+
+    def close(self) -> None:
+        """Stop: nothing more is fetched, and what is still in flight is not delivered."""
+        self._closed = True
+        self._waiting.clear()
+
+    # --- the queue ---
+
+    def _want(self, key: str, url: str) -> None:
+        if self._closed or key in self._fetching:
+            return
+        self._waiting[key] = url
+        self._waiting.move_to_end(key)  # painted again: the most wanted now
+        while len(self._waiting) > QUEUE_LIMIT:
+            self._waiting.popitem(last=False)
+        self._pump()
+
+    def _pump(self) -> None:
+        bridge, fetcher = self.bridge, self.fetcher
+        if bridge is None or fetcher is None or self._closed or not bridge.engine.running:
+            return
+        while self._waiting and len(self._fetching) < IN_FLIGHT:
+            key, url = self._waiting.popitem(last=True)
+            self._fetching.add(key)
+            bridge.call(
+                fetcher.fetch(url),
+                self,
+                partial(self._arrived, key),
+                partial(self._failed, key),
+            )
+
+    def _arrived(self, key: str, image: QImage) -> None:
+        self._fetching.discard(key)
+        self.fetched += 1
+        if self._closed:
+            return
+        self._pixmaps[key] = QPixmap.fromImage(image)
+        while len(self._pixmaps) > MEMORY_LIMIT:
+            self._pixmaps.popitem(last=False)
+        self.ready.emit(key)
+        self._pump()
+
+    def _failed(self, key: str, error: BaseException) -> None:
+        self._fetching.discard(key)
+        self.fetched += 1
+        if self._closed:
+            return
+        self._failures[key] = _reason(error)
+        log.info("thumbnail %s not shown: %s", key, self._failures[key])  # the key: the address without its query
+        self.failed.emit(key)
+        self._pump()
+
+
+class ThumbnailFetcher:
+    """The engine's side: the disk store and one HTTP client, used on the engine thread only (no Qt object)."""
+
+    def __init__(self, store: ThumbnailStore) -> None:
+        self.store = store
+        self._http: httpx.AsyncClient | None = None  # while downloads run
+        self._users = 0
+
+    async def fetch(self, url: str) -> QImage:
+        kept = await asyncio.to_thread(self.store.get, url)
+        if kept is not None:
+            try:
+                return await asyncio.to_thread(decode, kept)
+            except ThumbnailError:
+                pass  # fetched again below, and the bad copy replaced
+        data = await self._download(url)
+        image, thumbnail = await asyncio.to_thread(shrink, data)
+        await asyncio.to_thread(self.store.put, url, thumbnail)
+        return image
+
+    async def _download(self, url: str) -> bytes:
+        if not url.startswith(("http://", "https://")):
+            raise ThumbnailError("not an http(s) address")
+        async with self._lease() as http, http.stream("GET", url) as answer:
+            if answer.status_code != 200:
+                raise ThumbnailError(f"HTTP {answer.status_code}")
+            data = bytearray()
+            async for chunk in answer.aiter_bytes():
+                data += chunk
+                if len(data) > MAX_DOWNLOAD_BYTES:
+                    raise ThumbnailError("larger than 16 MB")
+        return bytes(data)
+
+    @contextlib.asynccontextmanager
+    async def _lease(self) -> AsyncIterator[httpx.AsyncClient]:
+        """The shared HTTP client while a download needs it: made by the first download, closed by the last one
+        to finish (also when cancelled, as at quit), so pictures fetched together reuse connections and no client
+        outlives the work, whoever stops the engine."""
+        import httpx
+
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=TIMEOUT_S, follow_redirects=True)
+        http = self._http
+        self._users += 1
+        try:
+            yield http
+        finally:
+            self._users -= 1
+            if self._users == 0 and self._http is http:
+                self._http = None
+                await http.aclose()
+
+
+def _reason(error: BaseException) -> str:
+    """In words, without the address: an httpx error's text names the request's URL, signature included."""
+    if isinstance(error, ThumbnailError):
+        return str(error)
+    if "Timeout" in type(error).__name__:
+        return "timed out"
+    return type(error).__name__
