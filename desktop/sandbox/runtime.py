@@ -30,6 +30,9 @@ def _check_loopback(host: str) -> None:
         raise ValueError(f"the sandbox binds loopback only (127.0.0.0/8, ::1, localhost), not {host!r}")
 
 
+SHUTDOWN_TIMEOUT_S = 1.0
+
+
 @dataclass
 class Sandbox:
     config: SandboxConfig
@@ -66,7 +69,9 @@ class Sandbox:
         self.api.extra_routes.append(web.post(sessions.PUBLISH_PATH + "/{event}", sessions.publish_event))
 
     async def _serve(self, app: web.Application, port: int) -> str:
-        runner = web.AppRunner(app, access_log=None)
+        # A stopped sandbox stops: requests still running after a second are cancelled (aiohttp would wait 60 s
+        # for each, and the app waits 5 s before it kills the sandbox and logs that it had to).
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
         await runner.setup()
         site = web.TCPSite(runner, self.config.host, port)
         await site.start()

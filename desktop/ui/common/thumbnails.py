@@ -13,6 +13,7 @@ Pictures are decoded and shrunk to a QImage in a worker thread; only the QPixmap
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 from collections import OrderedDict
@@ -20,7 +21,7 @@ from collections.abc import AsyncIterator
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from desktop.services.engine import Bridge
@@ -37,6 +38,8 @@ QUEUE_LIMIT = 256  # addresses waiting; older ones are forgotten (asked again if
 MEMORY_LIMIT = 600  # pixmaps kept in memory (~150 KB each at most: ~90 MB at worst, far less in practice)
 MAX_DOWNLOAD_BYTES = 16 * 1024 * 1024
 TIMEOUT_S = 20.0
+KEY_CACHE = 50_000
+BATCH_MS = 40
 
 
 class ThumbnailError(Exception):
@@ -65,8 +68,11 @@ def decode(data: bytes) -> QImage:
 
 
 class ThumbnailLoader(QObject):
-    ready = Signal(str)  # an address whose pixmap is now in memory
-    failed = Signal(str)  # an address that could not be shown
+    ready = Signal(str)  # an address key whose pixmap is now in memory
+    failed = Signal(str)  # an address key that could not be shown
+    # The address keys that arrived or failed, at most every BATCH_MS: what views repaint on. One signal for many
+    # pictures, because each signal into Python slots waits for the GIL while the engine thread is busy fetching.
+    changed = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +82,12 @@ class ThumbnailLoader(QObject):
         self._failures: dict[str, str] = {}  # address key -> why
         self._waiting: OrderedDict[str, str] = OrderedDict()  # address key -> url, the next to fetch last
         self._fetching: set[str] = set()
+        self._keys: dict[str, str] = {}  # address -> address key
+        self._batch: set[str] = set()
+        self._batch_timer = QTimer(self)
+        self._batch_timer.setSingleShot(True)
+        self._batch_timer.setInterval(BATCH_MS)
+        self._batch_timer.timeout.connect(self._send_batch)
         self._closed = False
         self.fetched = 0  # answers received (for tests and the bench)
 
@@ -91,7 +103,7 @@ class ThumbnailLoader(QObject):
         """The thumbnail for `url` when it is in memory; otherwise None, and it is asked for (unless it failed)."""
         if not url:
             return None
-        key = address_key(url)
+        key = self.key(url)
         found = self._pixmaps.get(key)
         if found is not None:
             self._pixmaps.move_to_end(key)
@@ -102,10 +114,19 @@ class ThumbnailLoader(QObject):
 
     def failure(self, url: str) -> str | None:
         """Why the thumbnail for `url` could not be shown, or None when it has not failed."""
-        return self._failures.get(address_key(url)) if url else None
+        return self._failures.get(self.key(url)) if url else None
+
+    def key(self, url: str) -> str:
+        """address_key, remembered: views ask for every visible cell at each paint, and parsing a URL costs."""
+        key = self._keys.get(url)
+        if key is None:
+            if len(self._keys) > KEY_CACHE:
+                self._keys.clear()
+            key = self._keys[url] = address_key(url)
+        return key
 
     def retry(self, url: str) -> None:
-        key = address_key(url)
+        key = self.key(url)
         if self._failures.pop(key, None) is not None:
             self._want(key, url)
 
@@ -132,12 +153,20 @@ class ThumbnailLoader(QObject):
         while self._waiting and len(self._fetching) < IN_FLIGHT:
             key, url = self._waiting.popitem(last=True)
             self._fetching.add(key)
-            bridge.call(
-                fetcher.fetch(url),
-                self,
-                partial(self._arrived, key),
-                partial(self._failed, key),
-            )
+            # Not bridge.call: thumbnails are background work that must not make the window's busy indicator
+            # spin, and one signal per picture (not three) reaches the GUI thread.
+            future = bridge.engine.submit(fetcher.fetch(url))
+            future.add_done_callback(partial(self._done, bridge, key))
+
+    def _done(self, bridge: Bridge, key: str, future: concurrent.futures.Future[QImage]) -> None:
+        """On the engine thread: hand the outcome to the GUI thread (dropped if the loader is gone by then)."""
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is not None:
+            bridge.post(partial(self._failed, key, error), self)
+        else:
+            bridge.post(partial(self._arrived, key, future.result()), self)
 
     def _arrived(self, key: str, image: QImage) -> None:
         self._fetching.discard(key)
@@ -148,6 +177,7 @@ class ThumbnailLoader(QObject):
         while len(self._pixmaps) > MEMORY_LIMIT:
             self._pixmaps.popitem(last=False)
         self.ready.emit(key)
+        self._note(key)
         self._pump()
 
     def _failed(self, key: str, error: BaseException) -> None:
@@ -158,7 +188,18 @@ class ThumbnailLoader(QObject):
         self._failures[key] = _reason(error)
         log.info("thumbnail %s not shown: %s", key, self._failures[key])  # the key: the address without its query
         self.failed.emit(key)
+        self._note(key)
         self._pump()
+
+    def _note(self, key: str) -> None:
+        self._batch.add(key)
+        if not self._batch_timer.isActive():
+            self._batch_timer.start()
+
+    def _send_batch(self) -> None:
+        batch, self._batch = frozenset(self._batch), set()
+        if batch and not self._closed:
+            self.changed.emit(batch)
 
 
 class ThumbnailFetcher:

@@ -233,6 +233,14 @@ class WordFilterProxy(QAbstractProxyModel):
             return QModelIndex()
         return self._proxy_index(source_index.row(), source_index.column())
 
+    def record_at(self, row: int) -> Any:
+        """The record shown at `row` (ITEM_ROLE without an index: for views that paint many cells in Python)."""
+        if not 0 <= row < len(self._rows):
+            return None
+        if self._bulk is not None:
+            return self._bulk.records()[self._rows[row]]
+        return self.index(row, 0).data(ITEM_ROLE)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
