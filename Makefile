@@ -28,6 +28,7 @@ bench: bootstrap
 	$(PY) bench/startup.py
 	$(PY) bench/sandbox_api.py
 	$(PY) bench/render.py
+	$(PY) bench/assets.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info

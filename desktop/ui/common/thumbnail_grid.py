@@ -285,11 +285,16 @@ class ThumbnailGrid(QAbstractItemView):
     def _columns(self) -> int:
         return max(1, (self.viewport().width() - SPACING) // self.cell_size().width())
 
+    def _left(self) -> int:
+        """Where the first column starts: the cells are centred, the room left over shared on both sides."""
+        used = self._columns() * self.cell_size().width() + SPACING
+        return SPACING + max(0, self.viewport().width() - used) // 2
+
     def _rect_of_row(self, row: int) -> QRect:
         cell = self.cell_size()
         line, column = divmod(row, self._columns())
         return QRect(
-            SPACING + column * cell.width(),
+            self._left() + column * cell.width(),
             SPACING + line * cell.height() - self.verticalOffset(),
             cell.width() - SPACING,
             cell.height() - SPACING,
@@ -319,7 +324,7 @@ class ThumbnailGrid(QAbstractItemView):
 
     def indexAt(self, point: QPoint) -> QModelIndex:
         cell = self.cell_size()
-        x, y = point.x() - SPACING, point.y() + self.verticalOffset() - SPACING
+        x, y = point.x() - self._left(), point.y() + self.verticalOffset() - SPACING
         if x < 0 or y < 0:
             return QModelIndex()
         column, line = x // cell.width(), y // cell.height()
