@@ -8,6 +8,7 @@ services are built on the GUI thread and attached to the window.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -126,6 +127,8 @@ class App:
         self.window.save_state()
         self.window.hide()
         self.settings.sync()
+        if vlc_instance := sys.modules.get("desktop.media.vlc_instance"):  # loaded only if a sample was played
+            vlc_instance.release_shared()
         engine = self.engine
         if engine is None or not engine.running:
             return

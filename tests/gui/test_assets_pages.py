@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QUrl
@@ -18,8 +19,10 @@ from desktop.ui.assets.models import ActionEntry, AnchorEntry
 from desktop.ui.assets.page import THREE_D, AssetsPage
 from desktop.ui.common.facet_bar import Facet
 from desktop.ui.common.pickers import avatar_button
+from desktop.ui.common.sample_player import SampleState
 from tests.fixtures.app import AppFactory
 from tests.gui.test_assets_page import assets_page, shown
+from tests.gui.test_sample_player import silent  # noqa: F401 - a fixture
 
 
 def loaded(qtbot: QtBot, make_app: AppFactory) -> AssetsPage:
@@ -161,3 +164,24 @@ def test_the_avatar_picker_finds_by_words_and_chooses_with_enter(qtbot: QtBot, m
         qtbot.keyClick(picker.search, "\r")
     assert chosen.args == [target]
     assert button.current == target and target.anchor_name in button.text()
+
+
+@pytest.mark.usefixtures("silent")
+def test_a_timbre_sample_plays_from_the_details_and_choosing_another_stops_it(
+    qtbot: QtBot, make_app: AppFactory
+) -> None:
+    page = loaded(qtbot, make_app)
+    page.tabs.setCurrentWidget(page.timbres)
+    player = page.timbres.player
+    assert player is not None
+    page.timbres.table.selectRow(0)
+    chosen = page.timbres.selected()
+    assert isinstance(chosen, Timbre) and player.url == chosen.sample_url
+    with qtbot.waitSignal(player.finished, timeout=30000):
+        player.play()
+    assert player.state is SampleState.ENDED
+    player.play()
+    qtbot.waitUntil(lambda: player.state in (SampleState.OPENING, SampleState.PLAYING), timeout=5000)
+    page.timbres.table.selectRow(1)
+    second = page.timbres.selected()
+    assert isinstance(second, Timbre) and player.url == second.sample_url and player.state.name == "IDLE"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence, QPixmap
@@ -39,6 +39,9 @@ from desktop.ui.common.handoff import Handoff
 from desktop.ui.common.thumbnail_grid import ThumbnailGrid
 from desktop.ui.common.thumbnails import ThumbnailLoader
 from desktop.ui.common.word_filter import ITEM_ROLE, WordFilterProxy
+
+if TYPE_CHECKING:
+    from desktop.ui.common.sample_player import SamplePlayer
 
 
 class RecordTable(QTableView):
@@ -97,6 +100,8 @@ class RecordBrowser(QWidget):
         self.source_row = QHBoxLayout()  # where the page puts a source choice (legacy queries, an avatar)
         self.grid: ThumbnailGrid | None = None  # with enable_grid
         self.view_buttons: dict[str, QToolButton] = {}
+        self.player: SamplePlayer | None = None  # with enable_player
+        self.sample: Callable[[Any], tuple[str, bool] | None] = lambda _record: None
         self._shown_pictures: list[str] = []  # the addresses of the pictures in the details, in order
         self.table = RecordTable(self)
         self.table.setModel(self.proxy)
@@ -194,6 +199,17 @@ class RecordBrowser(QWidget):
             self.view_buttons[mode] = button
         self.set_view("grid")
         return grid
+
+    def enable_player(self, sample: Callable[[Any], tuple[str, bool] | None]) -> SamplePlayer:
+        """A player under the details for the selected record's sample (`sample`: its address and whether it is a
+        video, or None). Choosing another record stops what was playing."""
+        from desktop.ui.common.sample_player import SamplePlayer  # libvlc's bindings: loaded when a page needs them
+
+        player = SamplePlayer(self.side)
+        self.side_layout.insertWidget(1, player)
+        self.player = player
+        self.sample = sample
+        return player
 
     @property
     def view(self) -> str:
@@ -294,6 +310,10 @@ class RecordBrowser(QWidget):
     def show_details(self) -> None:
         """Draw the selected record's details again (also when something measured for it arrives)."""
         record = self.selected()
+        if self.player is not None:
+            url, video = (self.sample(record) if record is not None else None) or ("", False)
+            if url != self.player.url:
+                self.player.set_source(url, video)  # stops the sample that was playing
         self.copy_button.setEnabled(bool(details.key_of(record)))
         for button, make in self.action_buttons:
             button.setEnabled(record is not None and make(record) is not None)

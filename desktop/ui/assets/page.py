@@ -151,6 +151,7 @@ class AssetsPage(QWidget):
         self.timbres.add_action(
             self.tr("Use this timbre"), lambda r: UseTimbre(r.key) if isinstance(r, Timbre) else None
         )
+        self.timbres.enable_player(lambda r: (r.sample_url, False) if isinstance(r, Timbre) and r.sample_url else None)
         self.timbre_source = QComboBox(self.timbres)
         self.timbre_source.setObjectName("timbreSource")
         self.timbre_source.addItem(self.tr("Account timbres (describetimbre)"), "account")
@@ -167,6 +168,9 @@ class AssetsPage(QWidget):
         self.timbre_avatar.changed.connect(lambda _a: self._fill_timbres())
 
     def _build_actions(self) -> None:
+        self.action_browser.enable_player(
+            lambda r: (r.action.sample_url, True) if isinstance(r, ActionEntry) and r.action.sample_url else None
+        )
         self.action_avatar: PickerButton[Avatar] = avatar_button(self.tr("Choose a 3D avatar…"), self.action_browser)
         self.action_avatar.loader = self.thumbnails
         self.action_source = QComboBox(self.action_browser)
@@ -241,7 +245,9 @@ class AssetsPage(QWidget):
         self.action_avatar.set_records(three_d)
         if self.action_avatar.current is None and three_d:
             self.action_avatar.set_current(three_d[0])  # fills the actions
-        elif not three_d:
+        elif three_d:
+            self._fill_actions()  # asked again: the first time may have been before the connection was up
+        else:
             self.action_browser.set_records(
                 (), problem=self.tr("This account has no 3D avatar: only 3D avatars have actions.")
             )
