@@ -4,7 +4,8 @@
 Each app start is a process of its own, on one data directory, as a user would start it twice:
 - cold: no disk cache; from the moment the catalogue is attached to the page until the Avatars view has rows
   (the whole catalogue is fetched first: informational);
-- cached: the second start; from attach until the Avatars view has rows from the disk cache (goal < 300 ms), then,
+- cached: the second start; from attach until the Avatars view has rows from the disk cache and has drawn them
+  (goal < 300 ms; the other pages are filled on the following turns of the event loop, reported apart), then,
   once the refresh has landed, the filter's latency per keystroke (typing "mira 1080" and deleting it again, each
   keystroke set and processed until the event loop is idle: goal p95 < 50 ms), the GUI's stalls while the avatar
   view is scrolled page by page (a 5 ms timer's lateness: goal p99 < 16 ms) and the process's RSS (goal < 400 MB).
@@ -225,8 +226,10 @@ def app_phase(phase: str, data_dir: Path, ready: dict[str, str]) -> None:
     page.tabs.setCurrentWidget(browser)
     app.start()
     wait_until(lambda: bool(attached) and browser.shown_count() > 0, 300, "the first avatars")
-    settle()  # drawn
+    browser.current_view().viewport().repaint()  # drawn: the paint the event loop does next, done now
     first_page_ms = (time.perf_counter() - attached[0]) * 1000
+    settle()  # the other pages are filled on the next turns of the event loop
+    every_page_ms = (time.perf_counter() - attached[0]) * 1000
     source = "cache" if page.snapshot.cached else "platform"
     if phase == "cold":
         print(f"assets_first_page_cold: {first_page_ms:.0f} ms (informational; {browser.shown_count()} avatars "
@@ -236,7 +239,9 @@ def app_phase(phase: str, data_dir: Path, ready: dict[str, str]) -> None:
         app.shutdown()
         return
     print(f"assets_first_page_cached: {first_page_ms:.0f} ms (goal < 300; {browser.shown_count()} avatars "
-          f"from the {source})")  # fmt: skip
+          f"from the {source}, drawn)")  # fmt: skip
+    print(f"assets_every_page_cached: {every_page_ms:.0f} ms (informational; anchors, timbres, actions and quotas "
+          f"filled after the first page is drawn)")  # fmt: skip
     wait_until(lambda: not page.snapshot.cached and not app.catalog.busy if app.catalog else False, 300, "the refresh")
     settle()
 

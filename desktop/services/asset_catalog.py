@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.services import catalog_cache
+from desktop.services import catalog_cache, heap
 from desktop.services.catalog_cache import CatalogSnapshot
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ class AssetCatalog(QObject):
         self.snapshot = CatalogSnapshot()
         self.busy = False
         self._opened = False
+        self._reading_cache = False
         self._generation = 0  # answers for an older profile or client are dropped
         connection.client_changed.connect(self._client_changed)
 
@@ -55,13 +56,26 @@ class AssetCatalog(QObject):
         def loaded(snapshot: CatalogSnapshot | None) -> None:
             if snapshot is not None and generation == self._generation and self.snapshot.fetched_at == 0:
                 self._show(snapshot)
+            self._cache_read()
 
-        self.bridge.call(asyncio.to_thread(catalog_cache.load, path), self, loaded, self._failed_quietly)
+        def unreadable(error: BaseException) -> None:
+            self._failed_quietly(error)
+            self._cache_read()
+
+        # The refresh waits for the cache to be read: started together, the two contended for the GIL and the cached
+        # first page took twice as long to appear.
+        self._reading_cache = True
+        self.bridge.call_blocking(lambda: catalog_cache.load(path), self, loaded, unreadable)
+
+    def _cache_read(self) -> None:
+        self._reading_cache = False
         if self.connection.client is not None:
             self.refresh()  # else when the client arrives (client_changed)
 
     def refresh(self) -> None:
         """Fetch the catalogue again in the background (F5)."""
+        if self._reading_cache:
+            return  # it follows the cache (_cache_read)
         client = self.connection.client
         if client is None:
             self.refresh_failed.emit(self.tr("Not connected: showing the last catalogue fetched."))
@@ -95,6 +109,7 @@ class AssetCatalog(QObject):
     def _show(self, snapshot: CatalogSnapshot) -> None:
         self.snapshot = snapshot
         self.snapshot_changed.emit(snapshot)
+        heap.freeze_long_lived()  # the records shown, the ones before them released (services/heap.py)
 
     def _set_busy(self, busy: bool) -> None:
         if busy != self.busy:

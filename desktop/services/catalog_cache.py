@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +26,7 @@ from desktop.api import Client
 from desktop.api.assets import Anchor, Avatar, ExtraParam, ServiceAsset, Timbre
 from desktop.api.errors import PlatformError
 from desktop.api.paging import Page, collect
+from desktop.services import heap
 from desktop.spec.enums import VIRTUALMAN_TYPES
 
 FORMAT = 3  # 3: records as tables (2, one object per record, is read as no cache)
@@ -138,22 +139,27 @@ def save(snapshot: CatalogSnapshot, path: Path) -> None:
 def load(path: Path) -> CatalogSnapshot | None:
     """Blocking: the cached snapshot, or None when there is none or it cannot be read (it is only a cache)."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            return None
-        return CatalogSnapshot(
-            avatars=_records(Avatar, document["avatars"]),
-            timbres=_records(Timbre, document["timbres"]),
-            quotas=_records(ServiceAsset, document["quotas"]),
-            fetched_at=float(document["fetched_at"]),
-            profile=str(document["profile"]),
-            anchors=_records(Anchor, document["anchors"]),
-            legacy_anchors=_records(Anchor, document["legacy_anchors"]),
-            problems=tuple(str(p) for p in document["problems"]),
-            cached=True,
-        )
+        with heap.bulk_allocation():  # at 10,000 avatars: 90 ms instead of 160-200, and no collection after
+            return _read(path)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
+
+
+def _read(path: Path) -> CatalogSnapshot | None:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        return None
+    return CatalogSnapshot(
+        avatars=_records(Avatar, document["avatars"]),
+        timbres=_records(Timbre, document["timbres"]),
+        quotas=_records(ServiceAsset, document["quotas"]),
+        fetched_at=float(document["fetched_at"]),
+        profile=str(document["profile"]),
+        anchors=_records(Anchor, document["anchors"]),
+        legacy_anchors=_records(Anchor, document["legacy_anchors"]),
+        problems=tuple(str(p) for p in document["problems"]),
+        cached=True,
+    )
 
 
 # Records are kept as tables, {"fields": [names], "rows": [[values]]}, rather than one object per record: at 10,000
@@ -174,32 +180,66 @@ def _plain(value: object) -> object:
 
 
 def _records(kind: type[T], table: dict[str, Any]) -> tuple[T, ...]:
-    """The records of a table; a field the record no longer has is dropped, one it has since gained defaults."""
-    known = {member.name for member in fields(kind)}  # type: ignore[arg-type]
-    columns = [(position, name) for position, name in enumerate(table["fields"]) if name in known]
-    return tuple(kind(**{name: _value(name, row[position]) for position, name in columns}) for row in table["rows"])
+    """The records of a table; a field the record no longer has is dropped, one it has since gained defaults.
+
+    Records are made without their __init__ (the instance's dict filled in one update): a frozen dataclass's
+    __init__ sets each field through object.__setattr__, and at 10,000 avatars that was half of the load, which is
+    what the window's first page waits for. The values are the ones save() wrote; only JSON's lists need turning
+    back into tuples, and only in the columns whose type is a tuple."""
+    members = fields(kind)  # type: ignore[arg-type]
+    known = {member.name for member in members}
+    names: list[str] = list(table["fields"])
+    if len(set(names)) != len(names):
+        raise ValueError("a field is named twice")
+    kept = [position for position, name in enumerate(names) if name in known]
+    defaults = {}
+    for member in members:
+        if member.name in names:
+            continue
+        if member.default is MISSING:
+            raise KeyError(member.name)  # a field that has no default and that the file lacks: read as no cache
+        defaults[member.name] = member.default
+    tuples = [name for name in names if name in known and str(members_type(kind, name)).startswith("tuple")]
+    width = len(names)
+    make = object.__new__
+    records = []
+    for row in table["rows"]:
+        if type(row) is not list or len(row) != width:
+            raise ValueError("a row of the wrong width")
+        record = make(kind)
+        values = record.__dict__
+        values.update(defaults)
+        values.update(zip(names, row, strict=True) if len(kept) == width else ((names[p], row[p]) for p in kept))
+        for name in tuples:
+            values[name] = _value(name, values[name])
+        records.append(record)
+    return tuple(records)
+
+
+def members_type(kind: type[Any], name: str) -> object:
+    """A field's declared type, as written (a string under `from __future__ import annotations`)."""
+    return kind.__dataclass_fields__[name].type
 
 
 def _value(name: str, value: Any) -> Any:
-    """A field's value as the record holds it: JSON's lists back to tuples, nested ExtraParams rebuilt."""
+    """A tuple field's value as the record holds it: JSON's lists back to tuples, nested ExtraParams rebuilt."""
     if type(value) is not list:
-        return value
+        raise ValueError(f"{name} is not a list")
     if name == "extra_params":
-        return tuple(_build(ExtraParam, p) for p in value)
-    return tuple(tuple(v) if type(v) is list else v for v in value)
+        return tuple([_extra_param(p) for p in value])
+    if any(type(v) is not str for v in value):
+        raise ValueError(f"{name} holds something other than text")
+    return tuple(value)
 
 
-def _build(kind: type[T], data: dict[str, Any]) -> T:
-    """A frozen dataclass from its asdict() form: lists back to tuples, nested ExtraParams rebuilt."""
-    assert is_dataclass(kind)
-    values: dict[str, Any] = {}
-    for member in fields(kind):
-        if member.name not in data:
-            continue
-        value = data[member.name]
-        if member.name == "extra_params":
-            value = tuple(_build(ExtraParam, p) for p in value)
-        elif isinstance(value, list):
-            value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
-        values[member.name] = value
-    return kind(**values)
+EXTRA_PARAM_FIELDS = frozenset(member.name for member in fields(ExtraParam))
+
+
+def _extra_param(data: Any) -> ExtraParam:
+    """An ExtraParam from its asdict() form, made as the records are (without __init__)."""
+    if type(data) is not dict or data.keys() != EXTRA_PARAM_FIELDS or type(data["values"]) is not list:
+        raise ValueError("an extra parameter of another shape")
+    param = object.__new__(ExtraParam)
+    param.__dict__.update(data)
+    param.__dict__["values"] = tuple(data["values"])
+    return param

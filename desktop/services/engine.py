@@ -4,6 +4,8 @@ the audio pacer), so that neither waits on the GUI nor the GUI on it.
 GUI -> engine: `engine.submit(coro)` returns a concurrent Future. Engine -> GUI: `Bridge.call(coro, context,
 on_result, on_error)` runs the coroutine on the engine and calls back on the GUI thread, through a queued Qt signal of
 a QObject that lives there, unless `context` was deleted meanwhile. Callbacks never run on the engine thread.
+Blocking disk work goes through `Bridge.call_blocking(function, context, ...)`: it runs on one of the engine's
+worker threads and answers from there, so a loop busy for a moment does not hold its answer back.
 
 What runs on the engine gets plain values captured on the GUI thread (never a QWidget, QSettings or any other
 GUI-thread object), and hands its results back through the bridge.
@@ -35,6 +37,9 @@ class Engine:
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._started = threading.Event()
         self._stopping = False
+        # Blocking work (the disk) whose answer must not wait for the loop: a loop busy with synchronous work (a
+        # client being made, its imports and TLS context) held the cached catalogue's delivery back 60 ms.
+        self._workers = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"{name}-worker")
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -68,6 +73,12 @@ class Engine:
             raise RuntimeError("the engine is not running")
         return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
+    def run_blocking(self, function: Callable[[], T]) -> concurrent.futures.Future[T]:
+        """Run a blocking function on a worker thread of the engine's; safe from any thread."""
+        if not self.running:
+            raise RuntimeError("the engine is not running")
+        return self._workers.submit(function)
+
     def stop(self, timeout: float = 5.0) -> None:
         """Cancel what is running, give it `timeout` seconds to finish, stop the loop and join the thread."""
         if not self._thread.is_alive():
@@ -91,6 +102,7 @@ class Engine:
             log.warning("engine tasks did not finish within %.1f s", timeout)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout + 1)
+        self._workers.shutdown(wait=True, cancel_futures=True)
 
 
 class Bridge(QObject):
@@ -151,9 +163,32 @@ class Bridge(QObject):
         """Run `coro` on the engine; call `on_result` or `on_error` on the GUI thread when it ends, if `context`
         still exists then. Errors with no `on_error` are logged."""
         future = self.engine.submit(coro)
+        self._deliver_when_done(future, context, on_result, on_error)
+        return future
+
+    def call_blocking(
+        self,
+        function: Callable[[], T],
+        context: QObject,
+        on_result: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> concurrent.futures.Future[T]:
+        """As call(), for a blocking function (disk work): it runs on one of the engine's worker threads, and its
+        answer is posted from there, not through the event loop."""
+        future = self.engine.run_blocking(function)
+        self._deliver_when_done(future, context, on_result, on_error)
+        return future
+
+    def _deliver_when_done(
+        self,
+        future: concurrent.futures.Future[T],
+        context: QObject,
+        on_result: Callable[[T], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> None:
         self._count(+1)
 
-        def done(finished: concurrent.futures.Future[T]) -> None:  # on the engine thread
+        def done(finished: concurrent.futures.Future[T]) -> None:  # on the engine's thread or a worker's
             self.post(lambda: self._count(-1))
             if finished.cancelled():
                 return
@@ -168,4 +203,3 @@ class Bridge(QObject):
                 self.post(lambda: on_result(result), context)
 
         future.add_done_callback(done)
-        return future

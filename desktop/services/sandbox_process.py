@@ -96,7 +96,8 @@ class SandboxProcess:
 
     async def _read_stderr(self) -> None:
         assert self._process is not None and self._process.stderr is not None
-        while line := await self._process.stderr.readline():
+        stream = self._process.stderr  # held: stop() lets go of the process while this still reads its last lines
+        while line := await stream.readline():
             text = line.decode(errors="replace").rstrip()
             if text:
                 self._stderr_tail = [*self._stderr_tail[-19:], text]

@@ -42,7 +42,7 @@ def shown(browser: RecordBrowser) -> list[object]:
 
 def test_every_page_fills_from_the_sandbox(qtbot: QtBot, make_app: AppFactory) -> None:
     page = assets_page(qtbot, make_app)
-    qtbot.waitUntil(lambda: page.snapshot.fetched_at > 0 and not page.snapshot.cached, timeout=30000)
+    qtbot.waitUntil(lambda: page.snapshot.fetched_at > 0 and not page.snapshot.cached and page.filled, timeout=30000)
     assert len(shown(page.avatars)) == len(page.snapshot.avatars) > 0
     assert len(shown(page.timbres)) == len(page.snapshot.timbres) > 0
     assert len(shown(page.quotas)) == len(page.snapshot.quotas) > 0

@@ -27,7 +27,7 @@ from tests.gui.test_sample_player import silent  # noqa: F401 - a fixture
 
 def loaded(qtbot: QtBot, make_app: AppFactory) -> AssetsPage:
     page = assets_page(qtbot, make_app)
-    qtbot.waitUntil(lambda: page.snapshot.fetched_at > 0 and not page.snapshot.cached, timeout=30000)
+    qtbot.waitUntil(lambda: page.snapshot.fetched_at > 0 and not page.snapshot.cached and page.filled, timeout=30000)
     return page
 
 

@@ -146,3 +146,47 @@ def test_stop_cancels_what_runs_and_refuses_new_work() -> None:
     coroutine = forever()
     with pytest.raises(RuntimeError, match="not running"):
         engine.submit(coroutine)
+
+
+def test_blocking_work_answers_while_the_loop_is_busy(qtbot: QtBot, engine: Engine) -> None:
+    """call_blocking runs on a worker thread and posts its answer from there: a loop held by synchronous work (a
+    client being made) does not hold it back, and a deleted context still drops it."""
+    bridge = Bridge(engine)
+    hold = threading.Event()
+    engine.loop.call_soon_threadsafe(lambda: hold.wait(10))  # the loop busy until released
+    delivered: list[tuple[str, bool]] = []
+    doomed = QObject()
+    main = threading.main_thread()
+
+    def work() -> str:
+        return threading.current_thread().name
+
+    gate = threading.Event()
+
+    def work_after_the_gate() -> str:
+        gate.wait(10)
+        return "late"
+
+    bridge.call_blocking(work, bridge, lambda name: delivered.append((name, threading.current_thread() is main)))
+    bridge.call_blocking(work_after_the_gate, doomed, lambda name: delivered.append((name, False)))
+    try:
+        qtbot.waitUntil(lambda: len(delivered) == 1, timeout=5000)  # while the loop is still held
+        with qtbot.waitSignal(doomed.destroyed):
+            doomed.deleteLater()
+    finally:
+        gate.set()
+        hold.set()
+    assert delivered[0][0].startswith("engine-worker") and delivered[0][1]
+    qtbot.waitUntil(lambda: bridge.in_flight == 0, timeout=5000)
+    assert len(delivered) == 1 and bridge.dropped == 1
+
+
+def test_blocking_failures_reach_on_error(qtbot: QtBot, engine: Engine) -> None:
+    bridge = Bridge(engine)
+    errors: list[str] = []
+
+    def broken() -> None:
+        raise OSError("the disk said no")
+
+    bridge.call_blocking(broken, bridge, on_error=lambda error: errors.append(str(error)))
+    qtbot.waitUntil(lambda: errors == ["the disk said no"], timeout=5000)
