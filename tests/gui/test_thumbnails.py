@@ -163,3 +163,61 @@ def test_the_assets_grid_and_details_show_the_sandbox_pictures(qtbot: QtBot, mak
     page.toggle_view()
     assert page.avatars.view == "list" and page.avatars.stack.currentWidget() is page.avatars.table
     assert page.avatars.selected() is first.data(ITEM_ROLE)
+
+
+def encoded(picture: Image.Image, kind: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, format=kind, **options)
+    return out.getvalue()
+
+
+def test_a_large_photo_is_shrunk_upright_and_its_kept_copy_decodes_the_same() -> None:
+    photo = Image.new("RGB", (1600, 900), GREEN)
+    photo.paste((200, 30, 30), (0, 0, 800, 900))  # the left half red
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: shown rotated 90° clockwise
+    image, kept = thumbnails.shrink(encoded(photo, "JPEG", quality=95, exif=exif))
+    assert (image.width(), image.height()) == (108, thumbnails.EDGE)  # upright: taller than wide, the edge kept
+    top = QColor(image.pixel(54, 20))
+    assert top.red() > 150 and top.green() < 80  # the red half is on top once turned
+    again = thumbnails.decode(kept)
+    assert (again.width(), again.height()) == (image.width(), image.height())
+    assert again.pixel(54, 20) == image.pixel(54, 20) and again.pixel(54, 180) == image.pixel(54, 180)
+
+
+def test_a_small_picture_keeps_its_size_and_alpha_and_an_animation_gives_its_first_frame() -> None:
+    clear = Image.new("RGBA", (40, 30), (0, 0, 255, 0))
+    image, _ = thumbnails.shrink(encoded(clear, "PNG"))
+    assert (image.width(), image.height()) == (40, 30) and QColor.fromRgba(image.pixel(5, 5)).alpha() == 0
+    frames = [Image.new("RGB", (32, 32), colour) for colour in (GREEN, (250, 250, 0))]
+    animation = io.BytesIO()
+    frames[0].save(animation, format="GIF", save_all=True, append_images=frames[1:], duration=100)
+    first, _ = thumbnails.shrink(animation.getvalue())
+    colour = QColor(first.pixel(16, 16))
+    assert abs(colour.green() - GREEN[1]) < 20 and colour.red() < 60
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"<html>not found</html>", encoded(Image.new("RGB", (64, 64)), "PNG")[:60]],
+    ids=["empty", "html", "truncated"],
+)
+def test_what_is_not_a_picture_is_refused_in_words(data: bytes) -> None:
+    with pytest.raises(thumbnails.ThumbnailError, match="not a picture"):
+        thumbnails.shrink(data)
+    with pytest.raises(thumbnails.ThumbnailError, match="unreadable"):
+        thumbnails.decode(data)
+
+
+def test_the_http_client_outlives_a_pause_between_downloads_and_not_the_engine(
+    bridge: Bridge, pictures: PictureServer, tmp_path: Path
+) -> None:
+    fetcher = thumbnails.ThumbnailFetcher(ThumbnailStore(tmp_path))
+    engine = bridge.engine
+    engine.submit(fetcher.fetch(f"{pictures.base}/1.png")).result(10)
+    first = fetcher._http
+    assert first is not None and not first.is_closed  # kept for the next download (its SSL context is costly)
+    engine.submit(fetcher.fetch(f"{pictures.base}/2.png")).result(10)
+    assert fetcher._http is first
+    engine.stop()  # the wait to close it is cancelled: it is closed then
+    assert first.is_closed and fetcher._http is None

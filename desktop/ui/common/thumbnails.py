@@ -4,8 +4,9 @@ A view asks `pixmap(url)` while it paints. A picture already in memory comes bac
 None, draws a placeholder, and the address joins a last-in-first-out queue: what was painted last (what the user is
 looking at now) is fetched first, and addresses scrolled past long ago fall off the bottom. At most IN_FLIGHT are
 fetched at once, on the engine: from the disk store when kept there, else downloaded with httpx, shrunk and kept.
-Pictures are decoded and shrunk to a QImage in a worker thread; only the QPixmap is made on the GUI thread. Then
-`ready(url)` (or `failed(url)`) tells the views to paint again; `retry(url)` asks again for one that failed.
+Pictures are decoded and shrunk to a QImage in a worker thread, with Pillow (which lets go of the GIL); only the
+QPixmap is made on the GUI thread. Then `ready(url)` (or `failed(url)`) tells the views to paint again; `retry(url)`
+asks again for one that failed.
 
 `close()` drops the queue and ignores what is still in flight.
 """
@@ -15,13 +16,16 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import io
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, Signal
+from PIL import Image, ImageOps
+
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from desktop.services.engine import Bridge
@@ -40,6 +44,7 @@ MAX_DOWNLOAD_BYTES = 16 * 1024 * 1024
 TIMEOUT_S = 20.0
 KEY_CACHE = 50_000
 BATCH_MS = 40
+LINGER_S = 30.0  # an idle HTTP client kept this long
 
 
 class ThumbnailError(Exception):
@@ -47,24 +52,47 @@ class ThumbnailError(Exception):
 
 
 def shrink(data: bytes) -> tuple[QImage, bytes]:
-    """Blocking, for a worker thread: the picture decoded and shrunk to EDGE, and that thumbnail as PNG bytes."""
-    image = QImage.fromData(QByteArray(data))
-    if image.isNull():
-        raise ThumbnailError("not a picture Qt can read")
-    if max(image.width(), image.height()) > EDGE:
-        image = image.scaled(EDGE, EDGE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; PySide6 6.12 refuses them
-    return image, bytes(buffer.data().data())
+    """Blocking, for a worker thread: the picture decoded and shrunk to EDGE, and that thumbnail as PNG bytes.
+
+    With Pillow, not QImage: Pillow lets go of the GIL while it decodes, scales and encodes, and PySide6's QImage
+    does not (a 1080p JPEG held it 7 ms, a smooth scale longer), so the GUI thread, which needs the GIL for every
+    Python slot and paint, stalled 20-35 ms while pictures arrived during a scroll."""
+    picture = _open(data, "not a picture that can be read")
+    try:
+        if picture.format == "JPEG":
+            picture.draft("RGB", (EDGE, EDGE))  # decoded at 1/2, 1/4 or 1/8 of its size: most of the work saved
+        picture = ImageOps.exif_transpose(picture)  # a photo shown upright
+        picture.thumbnail((EDGE, EDGE), Image.Resampling.LANCZOS)
+        picture = picture.convert("RGBA")
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+        raise ThumbnailError("not a picture that can be read") from error
+    kept = io.BytesIO()
+    picture.save(kept, "PNG", compress_level=3)
+    return _qimage(picture), kept.getvalue()
 
 
 def decode(data: bytes) -> QImage:
-    """Blocking, for a worker thread: a kept thumbnail decoded."""
-    image = QImage.fromData(QByteArray(data))
-    if image.isNull():
-        raise ThumbnailError("the kept thumbnail is unreadable")
-    return image
+    """Blocking, for a worker thread: a kept thumbnail decoded (with Pillow, for the GIL: see shrink)."""
+    picture = _open(data, "the kept thumbnail is unreadable")
+    try:
+        return _qimage(picture.convert("RGBA"))
+    except (OSError, ValueError, SyntaxError) as error:
+        raise ThumbnailError("the kept thumbnail is unreadable") from error
+
+
+def _open(data: bytes, why: str) -> Image.Image:
+    try:
+        picture = Image.open(io.BytesIO(data))
+        picture.seek(0)  # an animation: its first frame
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as error:
+        raise ThumbnailError(why) from error
+    return picture
+
+
+def _qimage(picture: Image.Image) -> QImage:
+    """An RGBA Pillow image as a QImage that owns its pixels (copy(): the bytes object is not kept alive by Qt)."""
+    raw = picture.tobytes("raw", "RGBA")
+    return QImage(raw, picture.width, picture.height, picture.width * 4, QImage.Format.Format_RGBA8888).copy()
 
 
 class ThumbnailLoader(QObject):
@@ -209,6 +237,7 @@ class ThumbnailFetcher:
         self.store = store
         self._http: httpx.AsyncClient | None = None  # while downloads run
         self._users = 0
+        self._closer: asyncio.Task[None] | None = None  # closes the idle client after LINGER_S
 
     async def fetch(self, url: str) -> QImage:
         kept = await asyncio.to_thread(self.store.get, url)
@@ -237,21 +266,33 @@ class ThumbnailFetcher:
 
     @contextlib.asynccontextmanager
     async def _lease(self) -> AsyncIterator[httpx.AsyncClient]:
-        """The shared HTTP client while a download needs it: made by the first download, closed by the last one
-        to finish (also when cancelled, as at quit), so pictures fetched together reuse connections and no client
-        outlives the work, whoever stops the engine."""
+        """The shared HTTP client while downloads need it: made by the first download, closed LINGER_S after the
+        last one finished (or when that wait is cancelled, as at quit), so that no client outlives the work, whoever
+        stops the engine. Not closed at once: a client's SSL context took 20-40 ms to make with the GIL held, and
+        between two pages of a scroll the downloads do drop to none (the GUI thread stalled each time)."""
         import httpx
 
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=TIMEOUT_S, follow_redirects=True)
         http = self._http
         self._users += 1
+        if self._closer is not None:
+            self._closer.cancel()
+            self._closer = None
         try:
             yield http
         finally:
             self._users -= 1
             if self._users == 0 and self._http is http:
+                self._closer = asyncio.get_running_loop().create_task(self._close_later(http))
+
+    async def _close_later(self, http: httpx.AsyncClient) -> None:
+        try:
+            await asyncio.sleep(LINGER_S)
+        finally:  # also when cancelled: by a new download (which then uses it) or by the engine stopping
+            if self._users == 0 and self._http is http:
                 self._http = None
+                self._closer = None
                 await http.aclose()
 
 
