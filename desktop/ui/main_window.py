@@ -23,18 +23,20 @@ from desktop.services.activity import ActivityLog
 from desktop.services.connection_status import ConnectionStatus
 from desktop.services.settings import Settings
 from desktop.ui.common import connection_words, handoff_words, profile_names
-from desktop.ui.common.handoff import Handoff
+from desktop.ui.common.handoff import Handoff, StartLiveWith
 from desktop.ui.common.health import HealthIndicator, WorkIndicator
 from desktop.ui.pages import AREA_KEYS, AREAS, PlannedPage
 from desktop.version import APP_NAME
 
 if TYPE_CHECKING:  # the window appears before these (and httpx behind them) are loaded
     from PySide6.QtGui import QAction, QCloseEvent
+    from PySide6.QtWidgets import QMessageBox
 
     from desktop.services.asset_catalog import AssetCatalog
     from desktop.services.catalog_cache import CatalogSnapshot
     from desktop.services.connection import ConnectionService
     from desktop.services.engine import Bridge
+    from desktop.services.live_session import LiveSession, LiveStatus
     from desktop.ui.activity_page import ActivityPage
     from desktop.ui.common.thumbnails import ThumbnailLoader
 
@@ -53,6 +55,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.connection: ConnectionService | None = None
+        self.bridge: Bridge | None = None
+        self.live_session: LiveSession | None = None
         self.catalog: AssetCatalog | None = None
         self._thumbnails: ThumbnailLoader | None = None
         self.handoffs: dict[str, Handoff] = {}  # the latest request handed to each area
@@ -61,6 +65,8 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         self.log_file = log_file
         self._shown_once = False
+        self._quit_anyway = False  # the open live session was closed (or left running) on purpose
+        self.live_question: QMessageBox | None = None
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
 
@@ -110,6 +116,7 @@ class MainWindow(QMainWindow):
     def attach(self, connection: ConnectionService, bridge: Bridge) -> None:
         """Connect the window to the services once they are built (after the window is on screen)."""
         self.connection = connection
+        self.bridge = bridge
         connection.status_changed.connect(self.show_status)
         bridge.busy_changed.connect(self.work.set_running)
         self._enable_connection_actions()
@@ -122,6 +129,9 @@ class MainWindow(QMainWindow):
 
         self.thumbnail_loader().start(catalog.bridge, ThumbnailStore(thumbnail_dir(catalog.data_dir)))
         catalog.snapshot_changed.connect(self._show_quota_alerts)
+        catalog.snapshot_changed.connect(self._show_live_avatars)
+        if "live" in self._built:
+            self._attach_live()
         if "assets" in self._built:
             from desktop.ui.assets.page import AssetsPage
 
@@ -169,6 +179,12 @@ class MainWindow(QMainWindow):
                 assets.handoff_requested.connect(self.route)
                 assets.status_message.connect(lambda text: self.statusBar().showMessage(text, 4000))
                 page = assets
+            elif key == "live":
+                from desktop.ui.live.page import LivePage
+
+                live = LivePage(self.pages)
+                live.status_message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+                page = live
             else:
                 planned = PlannedPage(area, self.pages)
                 planned.show_health(connection_words.describe(self._status))
@@ -179,7 +195,34 @@ class MainWindow(QMainWindow):
                 self.pages.removeWidget(slot)
                 slot.deleteLater()
             self._built[key] = page
+            if key == "live" and self.catalog is not None:
+                self._attach_live()
         return self._built[key]
+
+    def _attach_live(self) -> None:
+        """The Live panel's session service, once the page and the services both exist."""
+        from desktop.services.live_session import LiveSession
+        from desktop.services.session_ledger import SessionLedger, ledger_file
+        from desktop.ui.live.page import LivePage
+
+        page = cast(LivePage, self._built["live"])
+        if self.connection is None or self.bridge is None or page.session is not None:
+            return
+        if self.live_session is None:
+            ledger = SessionLedger(ledger_file(self.data_dir))
+            self.live_session = LiveSession(self.connection, self.bridge, ledger, self)
+        page.attach(self.live_session)
+        if self.catalog is not None:
+            page.set_avatars(self.catalog.snapshot.avatars)
+        request = self.handoffs.get("live")
+        if isinstance(request, StartLiveWith):
+            page.choose_avatar(request.virtualman_key)
+
+    def _show_live_avatars(self, snapshot: CatalogSnapshot) -> None:
+        if "live" in self._built:
+            from desktop.ui.live.page import LivePage
+
+            cast(LivePage, self._built["live"]).set_avatars(snapshot.avatars)
 
     @property
     def activity_page(self) -> ActivityPage:
@@ -229,6 +272,10 @@ class MainWindow(QMainWindow):
         page = self.page(request.target)
         if isinstance(page, PlannedPage):
             page.show_handoff(handoff_words.describe(request))
+        elif request.target == "live" and isinstance(request, StartLiveWith):
+            from desktop.ui.live.page import LivePage
+
+            cast(LivePage, page).choose_avatar(request.virtualman_key)
 
     # --- status ---
     def show_status(self, status: ConnectionStatus) -> None:
@@ -317,5 +364,54 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        session = self.live_session
+        if session is not None and session.status.open and not self._quit_anyway:
+            event.ignore()  # asked first, without a nested event loop: the answer closes the window again
+            self._ask_about_live_session(session)
+            return
         self.save_state()
+        if "live" in self._built:
+            from desktop.ui.live.page import LivePage
+
+            cast(LivePage, self._built["live"]).release()
         super().closeEvent(event)
+
+    def _ask_about_live_session(self, session: LiveSession) -> None:
+        """A billed stream is open: close it and quit, leave it running and quit, or stay."""
+        from PySide6.QtWidgets import QMessageBox
+
+        if self.live_question is not None:
+            self.live_question.raise_()
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("A live session is open"))
+        streaming = self.tr("Session %1 is still streaming, and billed while it is open.")
+        box.setText(args(streaming, session.status.session_id))
+        box.setInformativeText(self.tr("Close it before quitting?"))
+        close = box.addButton(self.tr("Close it and quit"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("Leave it running"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(close)
+        self.live_question = box
+
+        def answered(_result: int) -> None:
+            self.live_question = None
+            box.deleteLater()
+            if box.clickedButton() is keep:
+                self._quit_anyway = True
+                self.close()
+            elif box.clickedButton() is close:
+                self.show_area("live")
+
+                def closed(status: LiveStatus) -> None:
+                    if status.phase in ("closed", "failed"):
+                        session.status_changed.disconnect(closed)
+                        self._quit_anyway = True
+                        self.close()
+
+                session.status_changed.connect(closed)
+                session.close()
+
+        box.finished.connect(answered)
+        box.open()

@@ -1,0 +1,222 @@
+"""The session's RTMP stream, played by libvlc into a native child window (the app's one libvlc instance).
+
+Low latency (docs/architecture.md, "Live playback"): `:network-caching=200`, and once the first picture is out
+(the Vout event) a catch-up at rate 2.0 for CATCH_UP_MS, then 1.0. libvlc alone probes ~1.6 s of stream before it
+plays and then stays that far behind (2–2.8 s, measured in the platform recipes); the catch-up brings it to ~0.4 s.
+
+A stall (no new picture for STALL_MS while playing, or the stream ending or failing) restarts playback of the same
+address, without touching the session; `restarts` counts them. libvlc's callbacks only emit a queued signal of a
+GUI-thread relay (as in the sample player); stopping and releasing a player waits on libvlc's threads, so it is done
+on a worker thread, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+
+log = logging.getLogger("desktop.ui.live.stream_view")
+
+NETWORK_CACHING_MS = 200
+CATCH_UP_RATE = 2.0
+CATCH_UP_MS = 2000
+STALL_MS = 4000  # no new frame this long while playing: started again
+WATCH_MS = 500
+EVENTS = ("MediaPlayerPlaying", "MediaPlayerVout", "MediaPlayerEndReached", "MediaPlayerEncounteredError")
+
+
+class _Relay(QObject):
+    happened = Signal(int, str)  # generation, event name
+
+
+def _forward(_event: Any, signal: SignalInstance, generation: int, name: str) -> None:
+    """On a libvlc thread: a queued signal and nothing else."""
+    signal.emit(generation, name)
+
+
+def _release_later(player: Any, events: Any, types: list[Any]) -> None:
+    """Detach (no callback runs after), then stop and release on a worker thread (stop joins libvlc's threads)."""
+    for event_type in types:
+        events.event_detach(event_type)
+
+    def release() -> None:
+        player.stop()
+        player.release()
+
+    threading.Thread(target=release, name="vlc-release", daemon=True).start()
+
+
+class StreamView(QWidget):
+    """Plays one address at a time; `play(url)`, `stop()`. States: idle, opening, playing, restarting."""
+
+    state_changed = Signal(str)
+    first_frame = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.video = QWidget(self)
+        self.video.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+        self.video.setAutoFillBackground(True)
+        palette = self.video.palette()
+        palette.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
+        self.video.setPalette(palette)
+        self.caption = QLabel(self.tr("No stream"), self)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setStyleSheet("color: #c9d0da; background: #1c1f24;")
+        layout = QStackedLayout(self)
+        layout.setStackingMode(QStackedLayout.StackingMode.StackAll)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.video)
+        self.setMinimumSize(320, 180)
+        self._relay = _Relay(self)
+        self._relay.happened.connect(self._on_event)
+        self._generation = 0
+        self._player: Any = None
+        self._events: Any = None
+        self._types: list[Any] = []
+        self.url = ""
+        self.state = "idle"
+        self.restarts = 0
+        self._last_time = -1
+        self._still_for = 0
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self._check_stall)
+        self._catch_up = QTimer(self)
+        self._catch_up.setSingleShot(True)
+        self._catch_up.timeout.connect(lambda: self._player is not None and self._player.set_rate(1.0))
+
+    @staticmethod
+    def embeds() -> bool:
+        return QGuiApplication.platformName() == "xcb"
+
+    def play(self, url: str) -> None:
+        self.url = url
+        self.restarts = 0
+        self._open()
+
+    def stop(self) -> None:
+        self.url = ""
+        self._release()
+        self._set_state("idle")
+        self.caption.setText(self.tr("No stream"))
+        self.caption.raise_()
+
+    def set_volume(self, volume: int) -> None:
+        if self._player is not None:
+            self._player.audio_set_volume(max(0, min(100, volume)))
+
+    def set_muted(self, muted: bool) -> None:
+        if self._player is not None:
+            self._player.audio_set_mute(muted)
+
+    def snapshot(self, path: str) -> bool:
+        """The current picture to a PNG file (libvlc writes it); False when nothing is playing."""
+        return self._player is not None and self._player.video_take_snapshot(0, path, 0, 0) == 0
+
+    # --- inside ---
+
+    def _open(self) -> None:
+        from desktop.media.vlc_instance import shared_instance
+
+        self._release()
+        instance = shared_instance()
+        import vlc
+
+        self._generation += 1
+        player = instance.media_player_new()
+        media = instance.media_new(self.url)
+        media.add_option(f":network-caching={NETWORK_CACHING_MS}")
+        if self.embeds():
+            player.set_xwindow(int(self.video.winId()))
+            player.video_set_mouse_input(False)
+            player.video_set_key_input(False)
+        else:
+            media.add_option(":no-video")
+        player.set_media(media)
+        media.release()
+        events = player.event_manager()
+        self._types = [getattr(vlc.EventType, name) for name in EVENTS]
+        for event_type, name in zip(self._types, EVENTS, strict=True):
+            events.event_attach(event_type, _forward, self._relay.happened, self._generation, name)
+        self._player, self._events = player, events
+        self._last_time, self._still_for = -1, 0
+        self.caption.setText(self.tr("Opening the stream…"))
+        self.caption.raise_()
+        self._set_state("opening")
+        player.play()
+        self._watch.start()
+
+    def _release(self) -> None:
+        self._watch.stop()
+        self._catch_up.stop()
+        player, self._player = self._player, None
+        if player is not None:
+            _release_later(player, self._events, self._types)
+        self._events, self._types = None, []
+
+    def _on_event(self, generation: int, name: str) -> None:
+        if generation != self._generation or self._player is None:
+            return
+        if name == "MediaPlayerVout":
+            self.video.raise_()
+            self._player.set_rate(CATCH_UP_RATE)  # play the probed backlog quickly, then real time
+            self._catch_up.start(CATCH_UP_MS)
+            self._set_state("playing")
+            self.first_frame.emit()
+        elif name == "MediaPlayerPlaying" and not self.embeds():
+            self._set_state("playing")
+        elif name in ("MediaPlayerEndReached", "MediaPlayerEncounteredError"):
+            self._restart(self.tr("the stream ended") if name == "MediaPlayerEndReached" else self.tr("a stream error"))
+
+    def _check_stall(self) -> None:
+        player = self._player
+        if player is None or self.state != "playing":
+            return
+        now = player.get_time()
+        if now == self._last_time:
+            self._still_for += WATCH_MS
+            if self._still_for >= STALL_MS:
+                self._restart(self.tr("no new picture for %n second(s)", "", STALL_MS // 1000))
+        else:
+            self._last_time, self._still_for = now, 0
+
+    def _restart(self, why: str) -> None:
+        if not self.url:
+            return
+        self.restarts += 1
+        log.info("live stream restarted (%s)", why)
+        self._set_state("restarting")
+        QTimer.singleShot(300, self, partial(self._reopen, self.url))
+
+    def _reopen(self, url: str) -> None:
+        if url and self.url == url:
+            self._open()
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    def release(self) -> None:
+        """Before the widget goes (at quit): stopped here and now, since no player may draw into a destroyed
+        window; the one place the GUI thread waits on libvlc."""
+        self.url = ""
+        self._watch.stop()
+        self._catch_up.stop()
+        player, self._player = self._player, None
+        if player is not None:
+            for event_type in self._types:
+                self._events.event_detach(event_type)
+            player.stop()
+            player.release()
+        self._events, self._types = None, []
+
+
+__all__ = ["StreamView"]

@@ -1,0 +1,91 @@
+"""The Live panel against the sandbox, with its real nginx-rtmp and libvlc in a real X window: a session created
+from an avatar prepares, goes live and plays (the picture in the VLC widget is not black); a text drive shows
+TextStart and TextOver in the timeline; closing it closes the session and its ledger row; the window asks before
+quitting with a session open; the Assets hand-off pre-selects the avatar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from desktop.app import App
+from desktop.services import settings as opt
+from desktop.services.session_ledger import SessionLedger, ledger_file
+from desktop.services.settings import Settings
+from desktop.ui.common.handoff import StartLiveWith
+from desktop.ui.live.page import LivePage
+from tests.fixtures.app import AppFactory, started
+
+pytestmark = pytest.mark.vlc
+
+
+def live_page(qtbot: QtBot, make_app: AppFactory, data_dir: Path) -> tuple[App, LivePage]:
+    settings = Settings(data_dir / "settings.ini")
+    settings.set(opt.SANDBOX_TIME_SCALE, 0.1)  # model loading in a fraction of a second
+    settings.sync()
+    app = started(qtbot, make_app())
+    app.window.show_area("live")
+    page = app.window.page("live")
+    assert isinstance(page, LivePage)
+    qtbot.waitUntil(lambda: page.session is not None and bool(page.avatar.records), timeout=30000)
+    return app, page
+
+
+def picture(page: LivePage) -> np.ndarray:
+    """What the X server shows in the video widget (libvlc draws there, not Qt: grab the window itself)."""
+    video = page.stream.video
+    screen = QApplication.primaryScreen()
+    image = screen.grabWindow(int(video.winId())).toImage().convertToFormat(QImage.Format.Format_RGB32)
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes()).copy()  # the image is freed
+    return data.reshape(height, image.bytesPerLine())[:, : width * 4].reshape(height, width, 4)[..., :3]
+
+
+def test_a_session_goes_live_plays_speaks_and_closes(qtbot: QtBot, make_app: AppFactory, data_dir: Path) -> None:
+    app, page = live_page(qtbot, make_app, data_dir)
+    session = page.session
+    assert session is not None
+    page.avatar.set_current(page.avatar.records[0])
+    assert page.create_button.isEnabled()
+    phases: list[str] = []
+    session.status_changed.connect(lambda status: phases.append(status.phase))
+    page.create_button.click()
+    qtbot.waitUntil(lambda: session.status.phase == "live", timeout=30000)
+    assert phases[:2] == ["creating", "preparing"] and "starting" in phases
+    assert "Live" in page.state_label.text() and session.status.session_id in page.state_label.text()
+    profile = app.connection.profile.key if app.connection else ""
+    rows = SessionLedger(ledger_file(data_dir)).still_open(profile)
+    assert [r.session_id for r in rows] == [session.status.session_id]  # recorded while open
+
+    qtbot.waitUntil(lambda: page.stream.state == "playing", timeout=20000)
+    qtbot.waitUntil(lambda: float(picture(page).mean()) > 20, timeout=10000)  # the avatar, not a black window
+    qtbot.waitUntil(lambda: session.channel_state.state == "open", timeout=10000)
+
+    page.text.setPlainText("Hello from the live panel.")
+    qtbot.keyClick(page.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(page.drives) == 1, timeout=5000)
+    drive = next(iter(page.drives.values()))
+    qtbot.waitUntil(lambda: "TextOver" in drive.seen, timeout=30000)
+    assert "TextStart" in drive.seen and drive.seen["TextStart"] <= drive.seen["TextOver"]
+    assert drive.item.text(3).endswith(" ms")  # Send → TextStart
+    assert page.text.toPlainText() == ""
+
+    page.close_button.click()
+    qtbot.waitUntil(lambda: session.status.phase == "closed", timeout=15000)
+    assert page.stream.state == "idle"
+    qtbot.waitUntil(lambda: not SessionLedger(ledger_file(data_dir)).still_open(profile), timeout=5000)
+
+
+def test_the_assets_handoff_chooses_the_avatar(qtbot: QtBot, make_app: AppFactory, data_dir: Path) -> None:
+    app, page = live_page(qtbot, make_app, data_dir)
+    wanted = page.avatar.records[-1]
+    app.window.route(StartLiveWith(wanted.virtualman_key))
+    assert app.window.current_area() == "live"
+    assert page.avatar.current is wanted and page.create_button.isEnabled()
