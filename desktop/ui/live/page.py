@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -126,6 +127,11 @@ class LivePage(QWidget):
         self.timeline.setHeaderLabels([self.tr("Sent"), self.tr("Drive"), self.tr("Status"), self.tr("Latency")])
         self.timeline.setRootIsDecorated(True)
         self.timeline.setUniformRowHeights(True)
+        header = self.timeline.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the drive's text takes the room left
+        for column in (0, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -287,9 +293,7 @@ class LivePage(QWidget):
         if status in drive.seen:
             return
         drive.seen[status] = now
-        child = QTreeWidgetItem([
-            "", "", status, f"{(now - drive.sent_at) * 1000:.0f} ms",
-        ])  # fmt: skip
+        child = QTreeWidgetItem(["", "", status, f"+{(now - drive.sent_at) * 1000:.0f} ms"])
         if message.failed:
             error = message.error()
             child.setText(1, str(error) if error is not None else message.error_message)
