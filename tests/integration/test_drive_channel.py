@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-import uuid
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
@@ -18,6 +17,7 @@ from desktop.api import drive as messages
 from desktop.api.channel import ChannelState, DriveChannel
 from desktop.api.drive import Downstream
 from tests.fixtures.sandbox import Ready, fault, sandbox_process
+from tests.integration.test_sandbox_drive_hardening import ready_session
 
 T = TypeVar("T")
 
@@ -30,17 +30,6 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ready]:
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
-
-
-async def started_session(client: Client) -> str:
-    key = (await client.assets.avatars(page_size=1)).items[0].virtualman_key
-    created = await client.sessions.create_by_asset(key, uuid.uuid4().hex, protocol="trtc")
-    deadline = time.monotonic() + 10
-    while (await client.sessions.status(created.session_id)).status != 1:
-        assert time.monotonic() < deadline, "the session never became ready"
-        await asyncio.sleep(0.02)
-    await client.sessions.start(created.session_id)
-    return created.session_id
 
 
 class Recorder:
@@ -86,7 +75,7 @@ def test_texts_are_spoken_kept_a_second_apart_and_survive_a_dropped_channel(quic
 
     async def flow() -> None:
         async with Client(ready.environment, ready.credentials) as client:
-            session = await started_session(client)
+            session = await ready_session(client)
             recorder = Recorder()
             channel, signed = channel_for(ready, session, recorder)
             running = asyncio.create_task(channel.run())
@@ -131,7 +120,7 @@ def test_an_idle_channel_sends_heartbeats(quick: Ready) -> None:
 
     async def flow() -> None:
         async with Client(ready.environment, ready.credentials) as client:
-            session = await started_session(client)
+            session = await ready_session(client)
             recorder = Recorder()
             channel, _ = channel_for(ready, session, recorder, heartbeat_idle_s=0.2)
             running = asyncio.create_task(channel.run())

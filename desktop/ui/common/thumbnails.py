@@ -284,7 +284,14 @@ class ThumbnailFetcher:
         finally:
             self._users -= 1
             if self._users == 0 and self._http is http:
-                self._closer = asyncio.get_running_loop().create_task(self._close_later(http))
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    # Cancelled, as when the engine stops: a task made now would outlive the loop (the engine
+                    # cancels the tasks it saw), leaving the client's sockets unclosed.
+                    self._http = None
+                    await http.aclose()
+                else:
+                    self._closer = asyncio.get_running_loop().create_task(self._close_later(http))
 
     async def _close_later(self, http: httpx.AsyncClient) -> None:
         try:

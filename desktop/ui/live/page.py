@@ -73,7 +73,8 @@ class LivePage(QWidget):
         self.avatar.changed.connect(lambda _avatar: self._update_buttons())
         self.user_id = QLineEdit(self)
         self.user_id.setPlaceholderText(self.tr("Who watches the stream (one stream per UserId)"))
-        self.user_id.setText(f"studio-{uuid.uuid4().hex[:8]}")
+        viewer = f"studio-{uuid.uuid4().hex[:8]}"  # an identifier, not words: the same in every language
+        self.user_id.setText(viewer)
         self.driver = QComboBox(self)
         self.driver.addItem(self.tr("Text"), 1)
         self.driver.addItem(self.tr("Audio and text"), 3)
@@ -293,7 +294,7 @@ class LivePage(QWidget):
         if status in drive.seen:
             return
         drive.seen[status] = now
-        child = QTreeWidgetItem(["", "", status, f"+{(now - drive.sent_at) * 1000:.0f} ms"])
+        child = QTreeWidgetItem(["", "", status, "+" + self._ms(now - drive.sent_at)])
         if message.failed:
             error = message.error()
             child.setText(1, str(error) if error is not None else message.error_message)
@@ -301,9 +302,12 @@ class LivePage(QWidget):
         drive.item.addChild(child)
         drive.item.setText(2, status)
         if status in ("TextStart", "AudioStart"):
-            drive.item.setText(3, f"{(now - drive.sent_at) * 1000:.0f} ms")
+            drive.item.setText(3, self._ms(now - drive.sent_at))
         drive.item.setExpanded(True)
         self.status_message.emit(args(self.tr("Speaking: %1"), status))
+
+    def _ms(self, seconds: float) -> str:
+        return args(self.tr("%1 ms"), f"{seconds * 1000:.0f}")
 
     def _add_drive(self, req_id: str, text: str, sent_at: float | None = None) -> DriveRow:
         item = QTreeWidgetItem([time.strftime("%H:%M:%S"), text or req_id[:8], self.tr("sent"), ""])
