@@ -67,6 +67,13 @@ def test_a_session_goes_live_plays_speaks_and_closes(qtbot: QtBot, make_app: App
     qtbot.waitUntil(lambda: page.stream.state == "playing", timeout=20000)
     qtbot.waitUntil(lambda: float(picture(page).mean()) > 20, timeout=10000)  # the avatar, not a black window
     qtbot.waitUntil(lambda: session.channel_state.state == "open", timeout=10000)
+    page.snapshot_dir = data_dir / "pictures"
+    with qtbot.waitSignal(page.stream.snapshot_taken, timeout=10000) as taken:
+        page.snapshot_button.click()
+    path, ok = taken.args
+    assert ok and Path(path).parent == page.snapshot_dir and Path(path).read_bytes()[:4] == b"\x89PNG"
+    page.mute.setChecked(True)
+    page.volume.setValue(30)
 
     page.text.setPlainText("Hello from the live panel.")
     qtbot.keyClick(page.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

@@ -11,8 +11,9 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSlider,
     QSplitter,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -62,6 +65,8 @@ class LivePage(QWidget):
         super().__init__(parent)
         self.session: LiveSession | None = None
         self.drives: dict[str, DriveRow] = {}
+        pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        self.snapshot_dir = Path(pictures or Path.home()) / "Avatar Studio"  # made when the first picture is saved
 
         title = QLabel(self.tr("Live"), self)
         title.setObjectName("pageTitle")
@@ -107,7 +112,30 @@ class LivePage(QWidget):
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.state_label)
         left_layout.addWidget(self.stream, 1)
-        left_layout.addWidget(self.channel_label)
+        controls = QHBoxLayout()
+        self.mute = QToolButton(left)
+        self.mute.setText(self.tr("Mute"))
+        self.mute.setCheckable(True)
+        self.mute.setToolTip(self.tr("Silence the stream in this app (the audience still hears it)"))
+        self.mute.toggled.connect(self.stream.set_muted)
+        self.volume = QSlider(Qt.Orientation.Horizontal, left)
+        self.volume.setRange(0, 100)
+        self.volume.setValue(80)
+        self.volume.setMaximumWidth(160)
+        self.volume.setToolTip(self.tr("Volume of the stream in this app"))
+        self.volume.valueChanged.connect(self.stream.set_volume)
+        self.stream.first_frame.connect(self._apply_sound)
+        self.snapshot_button = QToolButton(left)
+        self.snapshot_button.setText(self.tr("Snapshot"))
+        self.snapshot_button.setToolTip(self.tr("Save the current picture as a PNG file"))
+        self.snapshot_button.clicked.connect(self.take_snapshot)
+        self.stream.snapshot_taken.connect(self._snapshot_taken)
+        controls.addWidget(self.channel_label, 1)
+        controls.addWidget(self.mute)
+        controls.addWidget(QLabel(self.tr("Volume"), left))
+        controls.addWidget(self.volume)
+        controls.addWidget(self.snapshot_button)
+        left_layout.addLayout(controls)
 
         # --- driving ---
         self.text = QPlainTextEdit(self)
@@ -215,6 +243,21 @@ class LivePage(QWidget):
         if self.session is not None:
             self.stream.stop()
             self.session.close()
+
+    def take_snapshot(self) -> None:
+        path = self.snapshot_dir / time.strftime("live-%Y%m%d-%H%M%S.png")  # the folder is made off this thread
+        if not self.stream.snapshot(str(path)):
+            self._problem(self.tr("No picture to save: the stream is not playing."))
+
+    def _snapshot_taken(self, path: str, ok: bool) -> None:
+        if ok:
+            self.status_message.emit(args(self.tr("Picture saved to %1"), path))
+        else:
+            self._problem(args(self.tr("The picture could not be saved to %1."), path))
+
+    def _apply_sound(self) -> None:
+        self.stream.set_volume(self.volume.value())
+        self.stream.set_muted(self.mute.isChecked())
 
     def send_text(self) -> None:
         text = self.text.toPlainText().strip()
@@ -336,6 +379,7 @@ class LivePage(QWidget):
         self.create_button.setEnabled(self.session is not None and self.avatar.current is not None and not busy)
         self.close_button.setEnabled(status.open and status.phase != "closing")
         live = status.phase == "live"
+        self.snapshot_button.setEnabled(self.stream.state == "playing")
         self.send_button.setEnabled(live)
         self.interrupt_button.setEnabled(live)
         for widget in (self.user_id, self.driver):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
@@ -40,12 +41,15 @@ def _forward(_event: Any, signal: SignalInstance, generation: int, name: str) ->
     signal.emit(generation, name)
 
 
-def _release_later(player: Any, events: Any, types: list[Any]) -> None:
-    """Detach (no callback runs after), then stop and release on a worker thread (stop joins libvlc's threads)."""
+def _release_later(player: Any, events: Any, types: list[Any], snapshot: threading.Thread | None) -> None:
+    """Detach (no callback runs after), then stop and release on a worker thread (stop joins libvlc's threads),
+    after a snapshot being taken of this player is done."""
     for event_type in types:
         events.event_detach(event_type)
 
     def release() -> None:
+        if snapshot is not None:
+            snapshot.join(10)
         player.stop()
         player.release()
 
@@ -57,6 +61,7 @@ class StreamView(QWidget):
 
     state_changed = Signal(str)
     first_frame = Signal()
+    snapshot_taken = Signal(str, bool)  # the file, and whether libvlc wrote it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +85,7 @@ class StreamView(QWidget):
         self._player: Any = None
         self._events: Any = None
         self._types: list[Any] = []
+        self._snapshot: threading.Thread | None = None
         self.url = ""
         self.state = "idle"
         self.restarts = 0
@@ -117,8 +123,24 @@ class StreamView(QWidget):
             self._player.audio_set_mute(muted)
 
     def snapshot(self, path: str) -> bool:
-        """The current picture to a PNG file (libvlc writes it); False when nothing is playing."""
-        return self._player is not None and self._player.video_take_snapshot(0, path, 0, 0) == 0
+        """Ask for the current picture as a PNG file; `snapshot_taken(path, ok)` tells how it went. libvlc waits for
+        the video output to write it, so it runs on a worker thread. False when nothing is playing."""
+        player = self._player
+        if player is None or self.state != "playing":
+            return False
+        done = self.snapshot_taken
+
+        def take() -> None:
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                ok = player.video_take_snapshot(0, path, 0, 0) == 0 and Path(path).is_file()
+            except OSError:
+                ok = False
+            done.emit(path, ok)  # queued to the GUI thread: the signal belongs to this widget
+
+        self._snapshot = threading.Thread(target=take, name="vlc-snapshot", daemon=True)
+        self._snapshot.start()
+        return True
 
     # --- inside ---
 
@@ -158,7 +180,8 @@ class StreamView(QWidget):
         self._catch_up.stop()
         player, self._player = self._player, None
         if player is not None:
-            _release_later(player, self._events, self._types)
+            _release_later(player, self._events, self._types, self._snapshot)
+        self._snapshot = None
         self._events, self._types = None, []
 
     def _on_event(self, generation: int, name: str) -> None:
@@ -214,6 +237,8 @@ class StreamView(QWidget):
         if player is not None:
             for event_type in self._types:
                 self._events.event_detach(event_type)
+            if self._snapshot is not None:
+                self._snapshot.join(2)
             player.stop()
             player.release()
         self._events, self._types = None, []
