@@ -54,11 +54,22 @@ class LiveStatus:
         return bool(self.session_id) and self.phase not in ("closed", "failed", "idle")
 
 
+@dataclass(frozen=True)
+class LeftOpen:
+    """A session of the account found open at start: ours (in the ledger: a crash) or another machine's."""
+
+    session_id: str
+    user_id: str
+    status: int  # 1 in progress, 3 preparing
+    ours: bool
+
+
 class LiveSession(QObject):
     status_changed = Signal(object)  # LiveStatus
     downstream = Signal(object)  # Downstream, in arrival order
     channel_changed = Signal(object)  # ChannelState
     problem = Signal(str)  # a refusal or failure, in words (the details went to the log)
+    left_open = Signal(object)  # list[LeftOpen]: sessions of the account still open when the app started
 
     def __init__(
         self,
@@ -149,6 +160,61 @@ class LiveSession(QObject):
                 self._set(replace(self.status, phase="closed"))
 
         self.bridge.call(close(), self, done, partial(self._failed, generation, "close"))
+
+    # --- sessions left open ---
+
+    def find_left_open(self) -> None:
+        """listsessionofuin against the ledger: emits left_open with the account's open sessions (none: nothing);
+        ledger rows whose session is gone (or was never made) are marked closed."""
+        client = self._client()
+        if client is None:
+            return
+        profile, ledger = self.connection.profile.key, self.ledger
+
+        async def find() -> list[LeftOpen]:
+            rows = await asyncio.to_thread(ledger.still_open, profile)
+            listed = await client.sessions.list_all()
+            open_now = {s.session_id: s for s in listed if s.status in (1, 3)}
+            users = {s.user_id: s for s in open_now.values()}
+            ours: set[str] = set()
+            for row in rows:
+                found = open_now.get(row.session_id) if row.session_id else users.get(row.user_id)
+                if found is None:
+                    await asyncio.to_thread(ledger.closed_user, profile, row.user_id)
+                else:
+                    if not row.session_id:
+                        await asyncio.to_thread(ledger.opened, row.row, found.session_id)
+                    ours.add(found.session_id)
+            return [LeftOpen(s.session_id, s.user_id, s.status, s.session_id in ours) for s in open_now.values()]
+
+        def found(sessions: list[LeftOpen]) -> None:
+            current = self.status.session_id
+            sessions = [s for s in sessions if s.session_id != current]
+            if sessions:
+                self.left_open.emit(sessions)
+
+        self.bridge.call(find(), self, found, lambda error: log.info("listsessionofuin at start failed: %s", error))
+
+    def close_sessions(self, session_ids: list[str], on_done: Callable[[int], None]) -> None:
+        """closesession for each (not the one this panel drives); `on_done(closed)` with how many were closed."""
+        client = self._client()
+        if client is None:
+            return
+        profile, ledger = self.connection.profile.key, self.ledger
+
+        async def close_all() -> int:
+            closed = 0
+            for session_id in session_ids:
+                try:
+                    await client.sessions.close(session_id)
+                except ApiError as error:
+                    log.warning("closesession of a session left open failed: %s", error)
+                    continue
+                await asyncio.to_thread(ledger.closed, profile, session_id)
+                closed += 1
+            return closed
+
+        self.bridge.call(close_all(), self, on_done, lambda error: self.problem.emit(str(error)))
 
     # --- driving ---
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the window appears before these (and httpx behind them) are
     from desktop.services.catalog_cache import CatalogSnapshot
     from desktop.services.connection import ConnectionService
     from desktop.services.engine import Bridge
-    from desktop.services.live_session import LiveSession, LiveStatus
+    from desktop.services.live_session import LeftOpen, LiveSession, LiveStatus
     from desktop.ui.activity_page import ActivityPage
     from desktop.ui.common.thumbnails import ThumbnailLoader
 
@@ -67,6 +67,8 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self._quit_anyway = False  # the open live session was closed (or left running) on purpose
         self.live_question: QMessageBox | None = None
+        self.left_open_question: QMessageBox | None = None  # sessions found open at start: close them?
+        self._left_open_checked: set[str] = set()  # profiles whose open sessions were looked for
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
 
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self.thumbnail_loader().start(catalog.bridge, ThumbnailStore(thumbnail_dir(catalog.data_dir)))
         catalog.snapshot_changed.connect(self._show_quota_alerts)
         catalog.snapshot_changed.connect(self._show_live_avatars)
+        self._live_service()
         if "live" in self._built:
             self._attach_live()
         if "assets" in self._built:
@@ -201,22 +204,79 @@ class MainWindow(QMainWindow):
 
     def _attach_live(self) -> None:
         """The Live panel's session service, once the page and the services both exist."""
-        from desktop.services.live_session import LiveSession
-        from desktop.services.session_ledger import SessionLedger, ledger_file
         from desktop.ui.live.page import LivePage
 
         page = cast(LivePage, self._built["live"])
-        if self.connection is None or self.bridge is None or page.session is not None:
+        session = self._live_service()
+        if session is None or page.session is not None:
             return
-        if self.live_session is None:
-            ledger = SessionLedger(ledger_file(self.data_dir))
-            self.live_session = LiveSession(self.connection, self.bridge, ledger, self)
-        page.attach(self.live_session)
+        page.attach(session)
         if self.catalog is not None:
             page.set_avatars(self.catalog.snapshot.avatars)
         request = self.handoffs.get("live")
         if isinstance(request, StartLiveWith):
             page.choose_avatar(request.virtualman_key)
+
+    def _live_service(self) -> LiveSession | None:
+        """Made with the services (not with the page): sessions left open are looked for at every start."""
+        if self.live_session is None and self.connection is not None and self.bridge is not None:
+            from desktop.services.live_session import LiveSession
+            from desktop.services.session_ledger import SessionLedger, ledger_file
+
+            ledger = SessionLedger(ledger_file(self.data_dir))
+            self.live_session = LiveSession(self.connection, self.bridge, ledger, self)
+            self.live_session.left_open.connect(self._offer_to_close)
+            self.connection.client_changed.connect(self._look_for_left_open)
+            self._look_for_left_open()
+        return self.live_session
+
+    def _look_for_left_open(self) -> None:
+        """Once per profile, when its client is there."""
+        connection, session = self.connection, self.live_session
+        if connection is None or session is None or connection.client is None:
+            return
+        profile = connection.profile.key
+        if profile not in self._left_open_checked:
+            self._left_open_checked.add(profile)
+            session.find_left_open()
+
+    def _offer_to_close(self, sessions: list[LeftOpen]) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        session = self.live_session
+        if session is None or self.left_open_question is not None:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Live sessions are open"))
+        box.setText(
+            self.tr("%n live session(s) of this account are still open, and billed while open.", "", len(sessions))
+        )
+        lines = [
+            args(self.tr("%1 (UserId %2): left open by an earlier run of this app"), s.session_id, s.user_id)
+            if s.ours
+            else args(self.tr("%1 (UserId %2): opened elsewhere"), s.session_id, s.user_id)
+            for s in sessions
+        ]
+        box.setInformativeText("\n".join(lines))
+        close = box.addButton(self.tr("Close them"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Leave them open"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(close)
+        self.left_open_question = box
+
+        def answered(_result: int) -> None:
+            self.left_open_question = None
+            box.deleteLater()
+            if box.clickedButton() is close:
+                session.close_sessions(
+                    [s.session_id for s in sessions],
+                    lambda closed: self.statusBar().showMessage(
+                        self.tr("Closed %n live session(s).", "", closed), 6000
+                    ),
+                )
+
+        box.finished.connect(answered)
+        box.open()
 
     def _show_live_avatars(self, snapshot: CatalogSnapshot) -> None:
         if "live" in self._built:

@@ -96,3 +96,34 @@ def test_the_assets_handoff_chooses_the_avatar(qtbot: QtBot, make_app: AppFactor
     app.window.route(StartLiveWith(wanted.virtualman_key))
     assert app.window.current_area() == "live"
     assert page.avatar.current is wanted and page.create_button.isEnabled()
+
+
+def test_a_session_left_open_by_an_earlier_run_is_found_and_closed(
+    qtbot: QtBot, make_app: AppFactory, data_dir: Path
+) -> None:
+    app, page = live_page(qtbot, make_app, data_dir)
+    connection, engine = app.connection, app.engine
+    assert connection is not None and connection.client is not None and engine is not None
+    client, profile = connection.client, connection.profile.key
+    ledger = SessionLedger(ledger_file(data_dir))
+    key = page.avatar.records[0].virtualman_key
+
+    async def earlier_run() -> str:  # what a run that crashed after createsession leaves: a row and a stream
+        row = ledger.asking(profile, "crashed-viewer", key)
+        created = await client.sessions.create_by_asset(key, "crashed-viewer")
+        ledger.opened(row, created.session_id)
+        return created.session_id
+
+    left = engine.submit(earlier_run()).result(20)
+    window = app.window
+    window._left_open_checked.clear()  # as at the next start
+    window._look_for_left_open()
+    qtbot.waitUntil(lambda: window.left_open_question is not None, timeout=15000)
+    question = window.left_open_question
+    assert question is not None
+    assert left in question.informativeText() and "earlier run of this app" in question.informativeText()
+    close = next(b for b in question.buttons() if b.text() == "Close them")
+    close.click()
+    qtbot.waitUntil(lambda: not ledger.still_open(profile), timeout=15000)
+    listed = engine.submit(client.sessions.list_all()).result(10)
+    assert all(s.status == 2 for s in listed if s.session_id == left)
