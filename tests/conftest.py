@@ -11,7 +11,7 @@ import pytest
 from tests.fixtures.memory_keyring import MemoryKeyring
 from tests.fixtures.scripted_server import ScriptedServer
 
-pytest_plugins = ["pytester", "tests.fixtures.logfail", "tests.fixtures.app"]
+pytest_plugins = ["pytester", "tests.fixtures.logfail", "tests.fixtures.app", "tests.fixtures.pulse"]
 
 
 @pytest.fixture(autouse=True)

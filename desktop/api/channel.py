@@ -36,6 +36,7 @@ HEARTBEAT_IDLE_S = 60.0  # within the documented (30 s, 10 min), well inside the
 SEND_WAIT_S = 5.0
 RETRY_DELAYS_S = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)  # the first retry at once: the 2 s goal is for the reconnect
 OPEN_TIMEOUT_S = 5.0
+CLOSE_WAIT_S = 2.0  # for the server's half of the closing handshake
 
 
 class ChannelError(ApiError):
@@ -149,8 +150,7 @@ class DriveChannel:
             self._open.clear()
             left_open, self._socket = self._socket, None
             if left_open is not None:
-                with contextlib.suppress(Exception):
-                    await left_open.close()
+                await _shut(left_open)
             self._state("closed", reason)
 
     async def close(self) -> None:
@@ -158,7 +158,7 @@ class DriveChannel:
         self._closing = True
         socket = self._socket
         if socket is not None:
-            await socket.close()
+            await _shut(socket)
 
     async def _read(self, socket: ClientConnection) -> str:
         """Read until the socket drops; returns why, in words."""
@@ -191,6 +191,22 @@ class DriveChannel:
 
     def _state(self, state: str, reason: str = "") -> None:
         self._on_state(ChannelState(state, self.reconnects, reason))
+
+
+async def _shut(socket: ClientConnection) -> None:
+    """Close with the closing handshake, but for at most CLOSE_WAIT_S; and when the wait is cut short (cancelled, as
+    when the engine stops, or timed out), drop the TCP connection: websockets leaves the transport open then, and an
+    open transport outliving the loop is a socket never closed."""
+    try:
+        async with asyncio.timeout(CLOSE_WAIT_S):
+            await socket.close()
+    except ConnectionClosed:
+        pass
+    except Exception:  # timed out, or the socket failed: closed the hard way
+        socket.transport.abort()
+    except BaseException:
+        socket.transport.abort()
+        raise
 
 
 def _why(error: BaseException | int | None) -> str:

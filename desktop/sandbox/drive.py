@@ -26,7 +26,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 import uuid
+from collections import deque
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -45,6 +47,7 @@ log = logging.getLogger("desktop.sandbox.drive")
 
 # Downstream messages waiting for a client that does not read (the kernel's socket buffers, a few MB, fill first).
 MAX_BACKLOG = 256
+MAX_ARRIVALS = 4096  # per session: 10 minutes of audio packets
 
 
 def dispatch(ctx: Context, session: Session, payload: dict[str, Any]) -> None:
@@ -190,6 +193,7 @@ async def channel(request: web.Request) -> web.StreamResponse:
                 break
             try:
                 payload = _check(message.data, session)
+                arrived(ctx, session, payload)
                 require_open(ctx, session)
                 if payload["Command"] == "SEND_HEARTBEAT":
                     session.last_drive = ctx.clock.now()
@@ -204,6 +208,25 @@ async def channel(request: web.Request) -> web.StreamResponse:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(pump, 5)
     return ws
+
+
+def arrived(ctx: Context, session: Session, payload: dict[str, Any]) -> None:
+    """Note when a command came in, in real time (not the scaled clock): GET /_sandbox/arrivals shows tests and
+    benches how a client paced its audio, as the cloud sees it."""
+    book: dict[str, deque[dict[str, Any]]] = ctx.state.setdefault("arrivals", {})
+    kept = book.setdefault(session.session_id, deque(maxlen=MAX_ARRIVALS))
+    data = payload["Data"]
+    kept.append({
+        "At": time.monotonic() * 1000,
+        "ReqId": str(payload["ReqId"]),
+        "Command": payload["Command"],
+        "Seq": data.get("Seq", 0),
+        "IsFinal": bool(data.get("IsFinal", False)),
+    })  # fmt: skip
+
+
+def arrivals(ctx: Context, session_id: str) -> list[dict[str, Any]]:
+    return list(ctx.state.get("arrivals", {}).get(session_id, ()))
 
 
 # --- the HTTP text command ---

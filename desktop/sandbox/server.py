@@ -56,6 +56,7 @@ class ApiServer:
         app.router.add_get("/files/{tail:.+}", self.handle_file)
         app.router.add_post("/_sandbox/faults", self.handle_faults)
         app.router.add_get("/_sandbox/health", self.handle_health)
+        app.router.add_get("/_sandbox/arrivals", self.handle_arrivals)
         app.add_routes(self.extra_routes)
         return app
 
@@ -144,6 +145,12 @@ class ApiServer:
         except (ValueError, KeyError) as exc:
             return web.json_response({"error": str(exc)}, status=400)
         return web.json_response(state)
+
+    async def handle_arrivals(self, request: web.Request) -> web.Response:
+        """When each drive command of a session came in (ms, a monotonic clock), for tests and benches."""
+        if not _loopback(request):
+            raise web.HTTPForbidden(text="the arrivals log is for loopback callers only")
+        return web.json_response({"Arrivals": drive.arrivals(self.ctx, request.query.get("session_id", ""))})
 
     async def handle_health(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "endpoints": len(spec.ENDPOINTS), "emulated": len(self.handlers)})

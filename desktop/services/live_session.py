@@ -12,17 +12,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.api import drive
+from desktop.api.audio_pacer import PacerFigures, PacerReport
 from desktop.api.channel import ChannelState, DriveChannel
 from desktop.api.drive import Downstream
+from desktop.api.drive_order import DriveOrder
 from desktop.api.errors import ApiError, CredentialsMissingError, PlatformError, ValidationError
+from desktop.media import pcm
 from desktop.services.engine import Bridge
 from desktop.services.session_ledger import SessionLedger
 
@@ -70,6 +75,8 @@ class LiveSession(QObject):
     channel_changed = Signal(object)  # ChannelState
     problem = Signal(str)  # a refusal or failure, in words (the details went to the log)
     left_open = Signal(object)  # list[LeftOpen]: sessions of the account still open when the app started
+    audio_progress = Signal(object)  # PacerFigures, after every packet of an audio drive
+    audio_finished = Signal(object)  # PacerReport, when an audio drive has sent its IsFinal packet
 
     def __init__(
         self,
@@ -84,6 +91,8 @@ class LiveSession(QObject):
         self.ledger = ledger
         self.status = LiveStatus("idle")
         self.channel: DriveChannel | None = None
+        self.order: DriveOrder | None = None  # engine side: keeps text and audio in the documented order
+        self._talk: asyncio.Event | None = None  # set (on the engine) to end the push-to-talk capture
         self.channel_state = ChannelState("closed", 0)
         self._generation = 0
         self._polling = False
@@ -224,17 +233,73 @@ class LiveSession(QObject):
         if channel is None or self.status.phase != "live":
             return ""
         message = drive.send_text(self.status.session_id, text, interrupt=interrupt)
-        self._send(channel.send_text(message), "send")
+        order = self.order
+        assert order is not None
+        self._send(order.text(message), "send")
         return str(message["Payload"]["ReqId"])
 
-    def interrupt(self) -> str:
-        """Stop the speech now: an empty text with Interrupt, which the interval does not hold back."""
-        channel = self.channel
-        if channel is None or self.status.phase != "live":
+    def interrupt(self) -> None:
+        """Stop the speech now: a running audio drive sends its IsFinal at once; a text gets an empty-text
+        Interrupt, which the 1 s interval does not hold back."""
+        order = self.order
+        if order is not None and self.status.phase == "live":
+            self._send(order.interrupt(), "interrupt")
+
+    @property
+    def audio_allowed(self) -> bool:
+        """Audio drives need a session created with DriverType 3 (audio and text)."""
+        return self.status.phase == "live" and self.status.driver_type == 3
+
+    def send_audio_file(self, path: Path) -> str:
+        """Drive by a sound file (any format ffmpeg reads), paced on the engine; returns its ReqId."""
+        return self._drive_audio(pcm.file_command(path), live=False)
+
+    def talk(self, microphone: str) -> str:
+        """Push-to-talk pressed: capture `microphone` (a PulseAudio source) into an audio drive until `stop_talking`."""
+        if self._talk is not None:
             return ""
-        message = drive.send_text(self.status.session_id, "", interrupt=True)
-        self._send(channel.send(message), "interrupt")
-        return str(message["Payload"]["ReqId"])
+        finish = asyncio.Event()
+        req_id = self._drive_audio(pcm.microphone_command(microphone), live=True, finish=finish)
+        if req_id:
+            self._talk = finish
+        return req_id
+
+    def stop_talking(self) -> None:
+        """Push-to-talk released: the capture ends (its last fragment still sent), then the IsFinal packet."""
+        finish, self._talk = self._talk, None
+        if finish is not None and self.bridge.engine.running:
+            self.bridge.engine.submit(_set(finish))
+
+    def _drive_audio(self, command: list[str], *, live: bool, finish: asyncio.Event | None = None) -> str:
+        order = self.order
+        if order is None or not self.audio_allowed:
+            return ""
+        req_id = uuid.uuid4().hex
+        generation = self._generation
+
+        def figures(figures: PacerFigures) -> None:  # engine thread
+            self.bridge.post(partial(self._audio_progress, generation, figures), self)
+
+        def done(report: PacerReport) -> None:
+            if finish is not None and self._talk is finish:
+                self._talk = None
+            if generation == self._generation:
+                self.audio_finished.emit(report)
+
+        def failed(error: BaseException) -> None:
+            if finish is not None and self._talk is finish:
+                self._talk = None
+            if isinstance(error, pcm.PcmError):
+                error = ApiError(self.tr("The sound could not be read: %1").replace("%1", str(error)))
+            self._failed(generation, "audio", error)
+
+        chunks = pcm.pcm_chunks(command, finish=finish)
+        self.bridge.call(order.audio(req_id, chunks, live=live, on_figures=figures), self, done, failed)
+        return req_id
+
+    def _audio_progress(self, generation: int, figures: PacerFigures) -> None:
+        if generation == self._generation:
+            self.audio_progress.emit(figures)
 
     def _send(self, coro: Any, what: str) -> None:
         generation = self._generation
@@ -308,19 +373,28 @@ class LiveSession(QObject):
         generation = self._generation
         post: Callable[[Callable[[], None]], None] = lambda callback: self.bridge.post(callback, self)  # noqa: E731
 
+        order: DriveOrder | None = None
+
         def message(downstream: Downstream) -> None:  # on the engine thread
+            if order is not None:
+                order.observe(downstream)
             post(partial(self._message, generation, downstream))
 
         def state(state: ChannelState) -> None:  # on the engine thread
+            if order is not None:
+                order.channel_state(state)
             post(partial(self._channel_state, generation, state))
 
         self.channel = client.drive_channel(session_id, message, state)
+        self.order = order = DriveOrder(self.channel)
         self.bridge.engine.submit(self.channel.run())
 
     def _close_channel(self) -> None:
         channel, self.channel = self.channel, None
+        order, self.order = self.order, None
+        self._talk = None
         if channel is not None and self.bridge.engine.running:
-            self.bridge.engine.submit(channel.close())
+            self.bridge.engine.submit(_closed(channel, order))
 
     def _message(self, generation: int, message: Downstream) -> None:
         if generation == self._generation:
@@ -347,6 +421,16 @@ class LiveSession(QObject):
         self._generation += 1
         self._poll.stop()
         self._close_channel()
+
+
+async def _set(event: asyncio.Event) -> None:
+    event.set()
+
+
+async def _closed(channel: DriveChannel, order: DriveOrder | None) -> None:
+    if order is not None:
+        order.close()
+    await channel.close()
 
 
 __all__ = ["LiveSession", "LiveStatus"]

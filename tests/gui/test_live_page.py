@@ -1,7 +1,8 @@
 """The Live panel against the sandbox, with its real nginx-rtmp and libvlc in a real X window: a session created
 from an avatar prepares, goes live and plays (the picture in the VLC widget is not black); a text drive shows
 TextStart and TextOver in the timeline; closing it closes the session and its ledger row; the window asks before
-quitting with a session open; the Assets hand-off pre-selects the avatar."""
+quitting with a session open; the Assets hand-off pre-selects the avatar; an "Audio and text" session is driven by
+a sound file and by push-to-talk from a virtual PulseAudio microphone (AudioStart/AudioOver in the timeline)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from desktop.services.session_ledger import SessionLedger, ledger_file
 from desktop.services.settings import Settings
 from desktop.ui.common.handoff import StartLiveWith
 from desktop.ui.live.page import LivePage
+from tests.fixtures import materials
 from tests.fixtures.app import AppFactory, started
+from tests.fixtures.pulse import VirtualMicrophone
 
 pytestmark = pytest.mark.vlc
 
@@ -127,3 +130,44 @@ def test_a_session_left_open_by_an_earlier_run_is_found_and_closed(
     qtbot.waitUntil(lambda: not ledger.still_open(profile), timeout=15000)
     listed = engine.submit(client.sessions.list_all()).result(10)
     assert all(s.status == 2 for s in listed if s.session_id == left)
+
+
+def test_sound_drives_from_a_file_and_the_microphone(
+    qtbot: QtBot, make_app: AppFactory, data_dir: Path, microphone: VirtualMicrophone, tmp_path: Path
+) -> None:
+    _app, page = live_page(qtbot, make_app, data_dir)
+    session = page.session
+    assert session is not None
+    speech = materials.speech(tmp_path / "speech.wav", "Sound from a file, then from the microphone.")
+    page.avatar.set_current(page.avatar.records[0])
+    page.driver.setCurrentIndex(page.driver.findData(3))
+    assert not page.audio.file_button.isEnabled()  # no live session yet
+    page.create_button.click()
+    qtbot.waitUntil(lambda: session.status.phase == "live" and session.channel_state.state == "open", timeout=30000)
+    assert page.audio.file_button.isEnabled()
+
+    file_drive = page.audio.drive_file(speech)
+    assert file_drive
+    qtbot.waitUntil(lambda: "AudioOver" in page.drives[file_drive].seen, timeout=30000)
+    assert "AudioStart" in page.drives[file_drive].seen
+    assert page.audio.figures.text().startswith("Sound sent")
+
+    qtbot.waitUntil(lambda: page.audio.microphone.findData(microphone.source) >= 0, timeout=10000)
+    page.audio.microphone.setCurrentIndex(page.audio.microphone.findData(microphone.source))
+    assert page.audio.talk_button.isEnabled()
+    with qtbot.waitSignal(session.audio_progress, timeout=10000):  # the capture runs
+        qtbot.mousePress(page.audio.talk_button, Qt.MouseButton.LeftButton)
+    talk_drive = page.audio.talking
+    assert talk_drive in page.drives
+    player = microphone.play(speech)
+    qtbot.waitUntil(lambda: player.poll() is not None, timeout=20000)
+    with qtbot.waitSignal(session.audio_finished, timeout=10000) as finished:
+        qtbot.mouseRelease(page.audio.talk_button, Qt.MouseButton.LeftButton)
+    report = finished.args[0]
+    assert report.req_id == talk_drive and report.audio_ms > 1500  # the speech was heard
+    qtbot.waitUntil(lambda: "AudioOver" in page.drives[talk_drive].seen, timeout=15000)
+    assert "AudioStart" in page.drives[talk_drive].seen
+    errors = [row for row in page.drives.values() if "Error" in row.seen]
+    assert not errors
+    page.close_button.click()
+    qtbot.waitUntil(lambda: session.status.phase == "closed", timeout=15000)

@@ -1,8 +1,9 @@
-"""The Live panel: create a session of an avatar, watch it prepare, play its stream, drive it with text, see what the
-channel says, close it.
+"""The Live panel: create a session of an avatar, watch it prepare, play its stream, drive it with text and sound,
+see what the channel says, close it.
 
 Left: the stream (libvlc) with the session's state and cost meter above it. Right: the text box (Ctrl+Enter sends,
-Esc interrupts) and the timeline of downstream messages per drive, with the time from Send to TextStart.
+Esc interrupts), the sound drives (a file, push-to-talk: audio_bar.py), and the timeline of downstream messages per
+drive, with the time from Send to TextStart.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from desktop.api.drive import Downstream
 from desktop.i18n import args
 from desktop.services.live_session import LiveSession, LiveStatus
 from desktop.ui.common.pickers import avatar_button
+from desktop.ui.live.audio_bar import AudioBar
 from desktop.ui.live.stream_view import StreamView
 
 TIMELINE_LIMIT = 2000  # rows kept; older drives fall off
@@ -152,6 +154,8 @@ class LivePage(QWidget):
         drive_buttons.addWidget(self.send_button)
         drive_buttons.addWidget(self.interrupt_button)
         drive_buttons.addStretch(1)
+        self.audio = AudioBar(self)
+        self.audio.drive_started.connect(self._drive_started)
         self.timeline = QTreeWidget(self)
         self.timeline.setHeaderLabels([self.tr("Sent"), self.tr("Drive"), self.tr("Status"), self.tr("Latency")])
         self.timeline.setRootIsDecorated(True)
@@ -167,6 +171,7 @@ class LivePage(QWidget):
         right_layout.addWidget(QLabel(self.tr("Say"), right))
         right_layout.addWidget(self.text)
         right_layout.addLayout(drive_buttons)
+        right_layout.addWidget(self.audio)
         right_layout.addWidget(QLabel(self.tr("Timeline"), right))
         right_layout.addWidget(self.timeline, 1)
 
@@ -211,6 +216,7 @@ class LivePage(QWidget):
         session.downstream.connect(self._downstream)
         session.channel_changed.connect(self._channel_changed)
         session.problem.connect(self._problem)
+        self.audio.attach(session)
         self._update_buttons()
 
     def set_avatars(self, avatars: Sequence[Avatar]) -> None:
@@ -269,11 +275,9 @@ class LivePage(QWidget):
             self.text.clear()
 
     def interrupt(self) -> None:
-        if self.session is None:
-            return
-        req_id = self.session.interrupt()
-        if req_id:
-            self._add_drive(req_id, self.tr("(interrupt)"))
+        if self.session is not None and self.session.status.phase == "live":
+            self.session.interrupt()
+            self.status_message.emit(self.tr("Interrupted"))
 
     # --- what the session says ---
 
@@ -348,6 +352,9 @@ class LivePage(QWidget):
             drive.item.setText(3, self._ms(now - drive.sent_at))
         drive.item.setExpanded(True)
         self.status_message.emit(args(self.tr("Speaking: %1"), status))
+
+    def _drive_started(self, req_id: str, what: str) -> None:
+        self._add_drive(req_id, what)
 
     def _ms(self, seconds: float) -> str:
         return args(self.tr("%1 ms"), f"{seconds * 1000:.0f}")
