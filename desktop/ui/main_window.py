@@ -211,6 +211,8 @@ class MainWindow(QMainWindow):
         if session is None or page.session is not None:
             return
         page.attach(session)
+        if self.bridge is not None:
+            page.sheet.restore(self.bridge, self.data_dir / "live-script.txt")
         if self.catalog is not None:
             page.set_avatars(self.catalog.snapshot.avatars)
         request = self.handoffs.get("live")

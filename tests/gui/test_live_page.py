@@ -171,3 +171,43 @@ def test_sound_drives_from_a_file_and_the_microphone(
     assert not errors
     page.close_button.click()
     qtbot.waitUntil(lambda: session.status.phase == "closed", timeout=15000)
+
+
+def cue_state(page: LivePage, row: int) -> str:
+    item = page.sheet.cues.item(row, 2)
+    return item.text() if item is not None else ""
+
+
+def test_a_script_interrupted_mid_cue_resumes_at_that_cue(qtbot: QtBot, make_app: AppFactory, data_dir: Path) -> None:
+    app, page = live_page(qtbot, make_app, data_dir)
+    session = page.session
+    assert session is not None
+    page.avatar.set_current(page.avatar.records[0])
+    page.create_button.click()
+    qtbot.waitUntil(lambda: session.status.phase == "live" and session.channel_state.state == "open", timeout=30000)
+    page.tabs.setCurrentWidget(page.sheet)
+    page.sheet.lines.setPlainText(
+        "First cue.\nThe second cue is a longer one, cut in the middle.\nThird cue.\n~ Filler.\n"
+    )
+    page.sheet.use_button.click()
+    assert page.sheet.cues.rowCount() == 3 and page.queue.fillers == ["Filler."]
+
+    def spoken(status: str) -> list[str]:
+        return [row.item.text(1) for row in page.drives.values() if status in row.seen]
+
+    page.sheet.play_button.click()
+    qtbot.waitUntil(lambda: len(spoken("TextStart")) == 2, timeout=20000)  # the second cue is being said
+    qtbot.keyClick(page.text, Qt.Key.Key_Escape)
+    assert not page.queue.playing and page.queue.position == 1
+    assert cue_state(page, 1) == "cut: resumes here"
+    page.sheet.play_button.click()
+    qtbot.waitUntil(lambda: cue_state(page, 2) == "said", timeout=30000)
+    said = [row.item.text(1) for row in page.drives.values()]
+    cues = [page.queue.cues[i].text for i in range(3)]
+    assert said == [cues[0], cues[1], cues[1], cues[2]]  # never out of order, the cut cue said again
+    assert page.sheet.summary.text().startswith("3 of 3")
+    kept = data_dir / "live-script.txt"
+    qtbot.waitUntil(kept.exists, timeout=5000)
+    assert "~ Filler." in kept.read_text() and app.window is not None
+    page.close_button.click()
+    qtbot.waitUntil(lambda: session.status.phase == "closed", timeout=15000)

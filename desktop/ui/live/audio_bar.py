@@ -10,7 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from desktop.api.audio_pacer import PacerFigures, PacerReport
 from desktop.i18n import args
@@ -32,7 +41,8 @@ class AudioBar(QWidget):
         self.file_button = QPushButton(self.tr("Play a sound file…"), self)
         self.file_button.clicked.connect(self.choose_file)
         self.microphone = QComboBox(self)
-        self.microphone.setMinimumContentsLength(12)
+        self.microphone.setMinimumContentsLength(8)
+        self.microphone.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.microphone.setToolTip(self.tr("The microphone push-to-talk listens to"))
         self.refresh_button = QToolButton(self)
         self.refresh_button.setText(self.tr("Refresh"))
@@ -43,13 +53,16 @@ class AudioBar(QWidget):
         self.talk_button.released.connect(self.stop_talking)
         self.figures = QLabel("", self)
         self.figures.setObjectName("pacerFigures")
-        layout = QHBoxLayout(self)
+        self.figures.setWordWrap(True)
+        self.figures.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens the pane
+        layout = QGridLayout(self)  # two rows: the panel must fit a 1366-pixel screen beside the stream
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.file_button)
-        layout.addWidget(self.microphone)
-        layout.addWidget(self.refresh_button)
-        layout.addWidget(self.talk_button)
-        layout.addWidget(self.figures, 1)
+        layout.addWidget(self.file_button, 0, 0)
+        layout.addWidget(self.figures, 0, 1, 1, 2)
+        layout.addWidget(self.talk_button, 1, 0)
+        layout.addWidget(self.microphone, 1, 1)
+        layout.addWidget(self.refresh_button, 1, 2)
+        layout.setColumnStretch(1, 1)
         self._dialog: QFileDialog | None = None
         self.update_buttons()
 

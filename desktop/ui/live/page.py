@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -39,8 +40,10 @@ from desktop.api.channel import ChannelState
 from desktop.api.drive import Downstream
 from desktop.i18n import args
 from desktop.services.live_session import LiveSession, LiveStatus
+from desktop.services.speech_queue import SpeechQueue
 from desktop.ui.common.pickers import avatar_button
 from desktop.ui.live.audio_bar import AudioBar
+from desktop.ui.live.script_sheet import ScriptSheet
 from desktop.ui.live.stream_view import StreamView
 
 TIMELINE_LIMIT = 2000  # rows kept; older drives fall off
@@ -104,7 +107,7 @@ class LivePage(QWidget):
         self.state_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.channel_label = QLabel("", self)
         self.stream = StreamView(self)
-        self.stream.setMinimumSize(480, 270)
+        self.stream.setMinimumSize(320, 180)  # the window must fit beside others on a small screen
         self.stream.state_changed.connect(self._stream_state)
 
         left = QWidget(self)
@@ -147,11 +150,17 @@ class LivePage(QWidget):
         self.send_button = QPushButton(self.tr("Send"), self)
         self.send_button.setToolTip(self.tr("Speak this text (Ctrl+Enter)"))
         self.send_button.clicked.connect(self.send_text)
+        self.reply_button = QPushButton(self.tr("Reply next"), self)
+        self.reply_button.setToolTip(
+            self.tr("Say this after the current line, before the script goes on (Ctrl+Shift+Enter)")
+        )
+        self.reply_button.clicked.connect(self.send_reply)
         self.interrupt_button = QPushButton(self.tr("Interrupt"), self)
         self.interrupt_button.setToolTip(self.tr("Stop the speech now (Esc)"))
         self.interrupt_button.clicked.connect(self.interrupt)
         drive_buttons = QHBoxLayout()
         drive_buttons.addWidget(self.send_button)
+        drive_buttons.addWidget(self.reply_button)
         drive_buttons.addWidget(self.interrupt_button)
         drive_buttons.addStretch(1)
         self.audio = AudioBar(self)
@@ -172,8 +181,13 @@ class LivePage(QWidget):
         right_layout.addWidget(self.text)
         right_layout.addLayout(drive_buttons)
         right_layout.addWidget(self.audio)
-        right_layout.addWidget(QLabel(self.tr("Timeline"), right))
-        right_layout.addWidget(self.timeline, 1)
+        self.queue = SpeechQueue(self._say, self.interrupt, self._queue_changed)
+        self.sheet = ScriptSheet(self.queue, self)
+        self.sheet.problem.connect(self._problem)
+        self.tabs = QTabWidget(right)
+        self.tabs.addTab(self.timeline, self.tr("Timeline"))
+        self.tabs.addTab(self.sheet, self.tr("Script"))
+        right_layout.addWidget(self.tabs, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
@@ -195,13 +209,17 @@ class LivePage(QWidget):
         self._meter = QTimer(self)
         self._meter.setInterval(1000)
         self._meter.timeout.connect(self._show_status)
+        self._meter.timeout.connect(lambda: self.queue.tick(time.monotonic()))
         self._update_buttons()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.text and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
             if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.send_text()
+                if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                    self.send_reply()
+                else:
+                    self.send_text()
                 return True
             if event.key() == Qt.Key.Key_Escape:
                 self.interrupt()
@@ -266,18 +284,39 @@ class LivePage(QWidget):
         self.stream.set_muted(self.mute.isChecked())
 
     def send_text(self) -> None:
+        """Say the box's text now (it cuts the current line; a cut script cue is said again afterwards)."""
         text = self.text.toPlainText().strip()
-        if self.session is None or not text:
-            return
-        req_id = self.session.send_text(text)
-        if req_id:
-            self._add_drive(req_id, text)
+        if self._live() and text:
+            self.queue.urgent(text)
+            self.text.clear()
+
+    def send_reply(self) -> None:
+        """Say the box's text after the current line, before the script's next cue."""
+        text = self.text.toPlainText().strip()
+        if self._live() and text:
+            self.queue.reply(text)
             self.text.clear()
 
     def interrupt(self) -> None:
-        if self.session is not None and self.session.status.phase == "live":
+        if self.session is not None and self._live():
             self.session.interrupt()
-            self.status_message.emit(self.tr("Interrupted"))
+            self.queue.interrupted()
+            self.status_message.emit(self.tr("Interrupted: the script is paused at the cut cue"))
+
+    def _live(self) -> bool:
+        return self.session is not None and self.session.status.phase == "live"
+
+    def _say(self, text: str) -> str:
+        """The speech queue's voice: a SEND_TEXT, with its row in the timeline."""
+        if self.session is None:
+            return ""
+        req_id = self.session.send_text(text)
+        if req_id:
+            self._add_drive(req_id, text)
+        return req_id
+
+    def _queue_changed(self) -> None:
+        self.sheet.refresh()
 
     # --- what the session says ---
 
@@ -352,6 +391,7 @@ class LivePage(QWidget):
             drive.item.setText(3, self._ms(now - drive.sent_at))
         drive.item.setExpanded(True)
         self.status_message.emit(args(self.tr("Speaking: %1"), status))
+        self.queue.status(message.req_id, status, now)
 
     def _drive_started(self, req_id: str, what: str) -> None:
         self._add_drive(req_id, what)
@@ -388,6 +428,7 @@ class LivePage(QWidget):
         live = status.phase == "live"
         self.snapshot_button.setEnabled(self.stream.state == "playing")
         self.send_button.setEnabled(live)
+        self.reply_button.setEnabled(live)
         self.interrupt_button.setEnabled(live)
         for widget in (self.user_id, self.driver):
             widget.setEnabled(not busy)
