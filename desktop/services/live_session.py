@@ -4,13 +4,19 @@ close it. Every platform call runs on the engine (`Bridge.call`); answers for a 
 meanwhile are dropped.
 
 The phases: idle → creating → preparing (status 3, statsession every POLL_MS) → starting → live → closing → closed;
-failed when the stream could not be made (status 4, with ErrorCode/ErrorMessage) or a call was refused.
+failed when the stream could not be made (status 4, with ErrorCode/ErrorMessage) or a call was refused. A session of
+the account that this panel did not create (left by a crash, or opened elsewhere) can be adopted: it joins at the
+phase its status says.
+
+While live, an idle guard (desktop/services/idle_guard.py) warns, then closes the session when nobody has driven it
+for the configured time: the channel's heartbeats keep a forgotten stream alive, and billed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -21,15 +27,19 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.api import drive
+from desktop.api import drive, speech
 from desktop.api.audio_pacer import PacerFigures, PacerReport
 from desktop.api.channel import ChannelState, DriveChannel
 from desktop.api.drive import Downstream
 from desktop.api.drive_order import DriveOrder
 from desktop.api.errors import ApiError, CredentialsMissingError, PlatformError, ValidationError
+from desktop.api.sessions import SessionSummary
+from desktop.i18n import args
 from desktop.media import pcm
 from desktop.services.engine import Bridge
+from desktop.services.idle_guard import Idle, IdleGuard
 from desktop.services.session_ledger import SessionLedger
+from desktop.services.session_request import AUDIO_AND_TEXT, SessionRequest
 
 if TYPE_CHECKING:
     from desktop.api import Client
@@ -39,6 +49,7 @@ log = logging.getLogger("desktop.services.live_session")
 
 POLL_MS = 500
 PREPARE_TIMEOUT_S = 120.0  # model loading takes seconds at the cloud; longer is reported, not waited for silently
+IDLE_CHECK_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,14 @@ class LiveStatus:
     started_at: float = 0.0  # when startsession was answered: the cost meter runs from here
     error_code: int = 0
     error_message: str = ""
+    protocol: str = "rtmp"
+    subject: str = ""  # the avatar key or project id
+    alpha: bool = False  # the stream carries the alpha beside the picture
+    custom_push: bool = False  # pushed to the operator's CSS: no play address here
+    speak_text_as_audio: bool = False  # texts go through tts and drive by audio (a lightweight avatar)
+    timbre_key: str = ""
+    speed: float | None = None
+    adopted: bool = False  # not created by this panel
 
     @property
     def open(self) -> bool:
@@ -59,22 +78,12 @@ class LiveStatus:
         return bool(self.session_id) and self.phase not in ("closed", "failed", "idle")
 
 
-@dataclass(frozen=True)
-class LeftOpen:
-    """A session of the account found open at start: ours (in the ledger: a crash) or another machine's."""
-
-    session_id: str
-    user_id: str
-    status: int  # 1 in progress, 3 preparing
-    ours: bool
-
-
 class LiveSession(QObject):
     status_changed = Signal(object)  # LiveStatus
     downstream = Signal(object)  # Downstream, in arrival order
     channel_changed = Signal(object)  # ChannelState
     problem = Signal(str)  # a refusal or failure, in words (the details went to the log)
-    left_open = Signal(object)  # list[LeftOpen]: sessions of the account still open when the app started
+    idle_changed = Signal(float)  # seconds before the idle close while warning, -1 when not warning
     audio_progress = Signal(object)  # PacerFigures, after every packet of an audio drive
     audio_finished = Signal(object)  # PacerReport, when an audio drive has sent its IsFinal packet
 
@@ -99,6 +108,12 @@ class LiveSession(QObject):
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._ask_status)
+        self.idle_close_s = 0.0  # 0: never (set from the settings by the window)
+        self._idle = IdleGuard(0.0, time.monotonic())
+        self._idle_warning = False
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setInterval(IDLE_CHECK_MS)
+        self._idle_timer.timeout.connect(self._check_idle)
 
     # --- the session ---
 
@@ -109,22 +124,47 @@ class LiveSession(QObject):
         *,
         driver_type: int = 1,
         protocol: str = "rtmp",
-        speech: dict[str, Any] | None = None,
     ) -> None:
+        """A session of an avatar with the defaults (the form's full request goes through `create`)."""
+        self.create(SessionRequest(user_id, asset_key=virtualman_key, protocol=protocol, driver_type=driver_type))
+
+    def create(self, request: SessionRequest) -> None:
+        """createsessionbyasset (an avatar) or createsession (a project), recorded in the ledger before it is sent.
+        The request is checked first (`request.problems()`): a refusal in words, nothing sent."""
         client = self._client()
         if client is None or self.status.open or self.status.phase == "creating":
+            return
+        if problems := request.problems():
+            self.problem.emit(args(self.tr("The session was not created: %1"), "; ".join(map(str, problems))))
             return
         self._generation += 1
         generation = self._generation
         profile, ledger = self.connection.profile.key, self.ledger
-        self._set(LiveStatus("creating", user_id=user_id, driver_type=driver_type, created_at=time.monotonic()))
+        user_id = request.user_id.strip()
+        self._set(
+            LiveStatus(
+                "creating",
+                user_id=user_id,
+                driver_type=request.driver_type,
+                created_at=time.monotonic(),
+                protocol=request.protocol,
+                subject=request.subject,
+                alpha=request.alpha,
+                custom_push=bool(request.push_url),
+                speak_text_as_audio=request.speak_text_as_audio,
+                timbre_key=request.timbre_key,
+                speed=request.speed,
+            )
+        )
+        options = request.options()
 
         async def create() -> tuple[str, int, str]:
-            row = await asyncio.to_thread(ledger.asking, profile, user_id, virtualman_key)
+            row = await asyncio.to_thread(ledger.asking, profile, user_id, request.subject)
             try:
-                created = await client.sessions.create_by_asset(
-                    virtualman_key, user_id, protocol=protocol, driver_type=driver_type, speech=speech
-                )
+                if request.by_asset:
+                    created = await client.sessions.create_by_asset(request.asset_key, user_id, **options)
+                else:
+                    created = await client.sessions.create(request.project_id, user_id, **options)
             except (PlatformError, ValidationError, CredentialsMissingError):
                 await asyncio.to_thread(ledger.refused, row)  # answered (or not sent): no session was made
                 raise
@@ -144,6 +184,39 @@ class LiveSession(QObject):
 
         self.bridge.call(create(), self, done, partial(self._failed, generation, "create"))
 
+    def adopt(self, summary: SessionSummary) -> None:
+        """Drive a session of the account that this panel did not create (left open by a crash, or opened
+        elsewhere): it is recorded in the ledger, then followed from its status (preparing: polled; ready: started;
+        started: its channel opened)."""
+        if self.status.open or self.status.phase == "creating" or summary.status not in (1, 3):
+            return
+        self._generation += 1
+        generation = self._generation
+        profile, ledger = self.connection.profile.key, self.ledger
+        now = time.monotonic()
+        status = LiveStatus(
+            "preparing",
+            session_id=summary.session_id,
+            user_id=summary.user_id,
+            play_url=summary.play_url,
+            driver_type=summary.driver_type or 1,
+            created_at=now,
+            adopted=True,
+        )
+        self._set(status)
+
+        def record() -> None:
+            if not any(row.session_id == summary.session_id for row in ledger.still_open(profile)):
+                ledger.opened(ledger.asking(profile, summary.user_id), summary.session_id)
+
+        self.bridge.call_blocking(record, self, lambda _: None, lambda error: log.warning("ledger: %s", error))
+        if summary.status == 3:
+            self._poll.start()
+        elif summary.started:
+            self._went_live(generation, summary.session_id)
+        else:
+            self._start()
+
     def close(self) -> None:
         """closesession (and the channel closed first); the ledger row is marked closed when the platform answers."""
         status = self.status
@@ -151,6 +224,7 @@ class LiveSession(QObject):
             return
         self._generation += 1
         self._poll.stop()
+        self._idle_timer.stop()
         self._close_channel()
         client = self._client()
         self._set(replace(status, phase="closing"))
@@ -170,85 +244,82 @@ class LiveSession(QObject):
 
         self.bridge.call(close(), self, done, partial(self._failed, generation, "close"))
 
-    # --- sessions left open ---
-
-    def find_left_open(self) -> None:
-        """listsessionofuin against the ledger: emits left_open with the account's open sessions (none: nothing);
-        ledger rows whose session is gone (or was never made) are marked closed."""
-        client = self._client()
-        if client is None:
-            return
-        profile, ledger = self.connection.profile.key, self.ledger
-
-        async def find() -> list[LeftOpen]:
-            rows = await asyncio.to_thread(ledger.still_open, profile)
-            listed = await client.sessions.list_all()
-            open_now = {s.session_id: s for s in listed if s.status in (1, 3)}
-            users = {s.user_id: s for s in open_now.values()}
-            ours: set[str] = set()
-            for row in rows:
-                found = open_now.get(row.session_id) if row.session_id else users.get(row.user_id)
-                if found is None:
-                    await asyncio.to_thread(ledger.closed_user, profile, row.user_id)
-                else:
-                    if not row.session_id:
-                        await asyncio.to_thread(ledger.opened, row.row, found.session_id)
-                    ours.add(found.session_id)
-            return [LeftOpen(s.session_id, s.user_id, s.status, s.session_id in ours) for s in open_now.values()]
-
-        def found(sessions: list[LeftOpen]) -> None:
-            current = self.status.session_id
-            sessions = [s for s in sessions if s.session_id != current]
-            if sessions:
-                self.left_open.emit(sessions)
-
-        self.bridge.call(find(), self, found, lambda error: log.info("listsessionofuin at start failed: %s", error))
-
-    def close_sessions(self, session_ids: list[str], on_done: Callable[[int], None]) -> None:
-        """closesession for each (not the one this panel drives); `on_done(closed)` with how many were closed."""
-        client = self._client()
-        if client is None:
-            return
-        profile, ledger = self.connection.profile.key, self.ledger
-
-        async def close_all() -> int:
-            closed = 0
-            for session_id in session_ids:
-                try:
-                    await client.sessions.close(session_id)
-                except ApiError as error:
-                    log.warning("closesession of a session left open failed: %s", error)
-                    continue
-                await asyncio.to_thread(ledger.closed, profile, session_id)
-                closed += 1
-            return closed
-
-        self.bridge.call(close_all(), self, on_done, lambda error: self.problem.emit(str(error)))
-
     # --- driving ---
 
-    def send_text(self, text: str, *, interrupt: bool = False) -> str:
-        """Queue a SEND_TEXT (kept 1 s after the previous text by the channel); returns its ReqId ("" if not live)."""
+    def say(self, text: str, *, chat: bool = False) -> str:
+        """Speak a line the way this session speaks: a SEND_TEXT, or (a lightweight avatar) the text made into sound
+        by tts and driven as audio. Returns the drive's ReqId ("" if not live)."""
+        if self.status.speak_text_as_audio:
+            return self.speak_as_audio(text)
+        return self.send_text(text, chat=chat)
+
+    def send_text(self, text: str, *, interrupt: bool = False, chat: bool = False) -> str:
+        """Queue a SEND_TEXT (kept 1 s after the previous text by the channel); returns its ReqId ("" if not live).
+        `chat`: let a bound customer-service bot answer from its knowledge base (ChatCommand left empty); by default
+        the text is said as written (NotUseChat)."""
         channel = self.channel
         if channel is None or self.status.phase != "live":
             return ""
         message = drive.send_text(self.status.session_id, text, interrupt=interrupt)
+        if not chat:
+            message["Payload"]["Data"]["ChatCommand"] = "NotUseChat"
         order = self.order
         assert order is not None
+        self._touch()
         self._send(order.text(message), "send")
         return str(message["Payload"]["ReqId"])
+
+    def stream_text(self, req_id: str, text: str, seq: int, *, final: bool = False, sentence: bool = False) -> str:
+        """One fragment of a streaming text (SEND_STREAMTEXT): `req_id` "" starts a new one (Seq 1); returns the
+        ReqId to pass with the next fragments. Fragments of one ReqId keep their order on the engine's loop."""
+        if self.channel is None or self.status.phase != "live" or self.order is None:
+            return ""
+        req_id = req_id or uuid.uuid4().hex
+        message = drive.send_stream_text(self.status.session_id, req_id, text, seq, final=final, sentence=sentence)
+        self._touch()
+        self._send(self.order.text(message), "stream")
+        return req_id
+
+    def speak_as_audio(self, text: str) -> str:
+        """The lightweight avatar's text drive: tts (the avatar's voice, or the session's timbre) to 16 kHz sound,
+        then an audio drive of it, in the documented order. Returns the ReqId of the audio drive."""
+        client, order = self._client(), self.order
+        if client is None or order is None or not self.audio_allowed:
+            return ""
+        status = self.status
+        payload = speech.tts_payload(
+            text, virtualman_key=status.subject, timbre_key=status.timbre_key, speed=status.speed
+        )
+        req_id = uuid.uuid4().hex
+        generation = self._generation
+        self._touch()
+
+        async def speak() -> PacerReport:
+            sound = await speech.synthesize(client.video, payload)
+            path = await asyncio.to_thread(_spill, sound)
+            try:
+                chunks = pcm.pcm_chunks(pcm.file_command(path))
+                return await order.audio(req_id, chunks, on_figures=self._figures_poster(generation))
+            finally:
+                await asyncio.to_thread(path.unlink, True)
+
+        self.bridge.call(
+            speak(), self, partial(self._audio_done, generation, None), partial(self._audio_failed, generation, None)
+        )
+        return req_id
 
     def interrupt(self) -> None:
         """Stop the speech now: a running audio drive sends its IsFinal at once; a text gets an empty-text
         Interrupt, which the 1 s interval does not hold back."""
         order = self.order
         if order is not None and self.status.phase == "live":
+            self._touch()
             self._send(order.interrupt(), "interrupt")
 
     @property
     def audio_allowed(self) -> bool:
         """Audio drives need a session created with DriverType 3 (audio and text)."""
-        return self.status.phase == "live" and self.status.driver_type == 3
+        return self.status.phase == "live" and self.status.driver_type == AUDIO_AND_TEXT
 
     def send_audio_file(self, path: Path) -> str:
         """Drive by a sound file (any format ffmpeg reads), paced on the engine; returns its ReqId."""
@@ -276,26 +347,32 @@ class LiveSession(QObject):
             return ""
         req_id = uuid.uuid4().hex
         generation = self._generation
+        self._touch()
+        chunks = pcm.pcm_chunks(command, finish=finish)
+        drive_audio = order.audio(req_id, chunks, live=live, on_figures=self._figures_poster(generation))
+        done, failed = partial(self._audio_done, generation, finish), partial(self._audio_failed, generation, finish)
+        self.bridge.call(drive_audio, self, done, failed)
+        return req_id
 
+    def _figures_poster(self, generation: int) -> Callable[[PacerFigures], None]:
         def figures(figures: PacerFigures) -> None:  # engine thread
             self.bridge.post(partial(self._audio_progress, generation, figures), self)
 
-        def done(report: PacerReport) -> None:
-            if finish is not None and self._talk is finish:
-                self._talk = None
-            if generation == self._generation:
-                self.audio_finished.emit(report)
+        return figures
 
-        def failed(error: BaseException) -> None:
-            if finish is not None and self._talk is finish:
-                self._talk = None
-            if isinstance(error, pcm.PcmError):
-                error = ApiError(self.tr("The sound could not be read: %1").replace("%1", str(error)))
-            self._failed(generation, "audio", error)
+    def _audio_done(self, generation: int, finish: asyncio.Event | None, report: PacerReport) -> None:
+        if finish is not None and self._talk is finish:
+            self._talk = None
+        self._touch()
+        if generation == self._generation:
+            self.audio_finished.emit(report)
 
-        chunks = pcm.pcm_chunks(command, finish=finish)
-        self.bridge.call(order.audio(req_id, chunks, live=live, on_figures=figures), self, done, failed)
-        return req_id
+    def _audio_failed(self, generation: int, finish: asyncio.Event | None, error: BaseException) -> None:
+        if finish is not None and self._talk is finish:
+            self._talk = None
+        if isinstance(error, pcm.PcmError):
+            error = ApiError(args(self.tr("The sound could not be read: %1"), str(error)))
+        self._failed(generation, "audio", error)
 
     def _audio_progress(self, generation: int, figures: PacerFigures) -> None:
         if generation == self._generation:
@@ -362,12 +439,63 @@ class LiveSession(QObject):
         generation, session_id = self._generation, self.status.session_id
 
         def done(_: object) -> None:
-            if generation != self._generation:
-                return
-            self._set(replace(self.status, phase="live", started_at=time.monotonic()))
-            self._open_channel(client, session_id)
+            if generation == self._generation:
+                self._went_live(generation, session_id)
 
         self.bridge.call(client.sessions.start(session_id), self, done, partial(self._failed, generation, "start"))
+
+    def _went_live(self, generation: int, session_id: str) -> None:
+        client = self._client()
+        if client is None or generation != self._generation:
+            return
+        self._set(replace(self.status, phase="live", started_at=time.monotonic()))
+        self._idle = IdleGuard(self.idle_close_s, time.monotonic())
+        self._idle_timer.start()
+        self._open_channel(client, session_id)
+
+    def trtc_keys(
+        self, room_id: str, user_id: str, on_done: Callable[[tuple[str, str]], None], on_error: Callable[[str], None]
+    ) -> None:
+        """gettrtcsign: (UserSig, PrivateMapKey) for a viewer entering the session's TRTC room. Secrets: shown masked,
+        copied on request, never logged."""
+        client = self._client()
+        if client is None or not self.status.open:
+            return
+        call = client.sessions.trtc_sign(self.status.session_id, room_id, user_id)
+        self.bridge.call(call, self, on_done, lambda error: on_error(str(error)))
+
+    # --- the idle guard ---
+
+    def keep_open(self) -> None:
+        """The operator is there: the idle count starts again."""
+        self._touch()
+
+    def set_idle_close(self, minutes: int) -> None:
+        self.idle_close_s = max(0, minutes) * 60.0
+        self._idle.close_after_s = self.idle_close_s
+
+    def _touch(self) -> None:
+        self._idle.touch(time.monotonic())
+        if self._idle_warning:
+            self._idle_warning = False
+            self.idle_changed.emit(-1.0)
+
+    def _check_idle(self) -> None:
+        if self.status.phase != "live":
+            self._idle_timer.stop()
+            return
+        now = time.monotonic()
+        verdict = self._idle.check(now)
+        if verdict is Idle.WARN:
+            self._idle_warning = True
+            self.idle_changed.emit(self._idle.left(now))
+        elif verdict is Idle.CLOSE:
+            minutes = round(self.idle_close_s / 60)
+            self._idle_warning = False
+            self.idle_changed.emit(-1.0)
+            self.problem.emit(self.tr("The session was closed after %n minute(s) without a drive.", "", minutes))
+            log.info("live session %s closed: idle for %d min", self.status.session_id, minutes)
+            self.close()
 
     def _open_channel(self, client: Client, session_id: str) -> None:
         generation = self._generation
@@ -420,7 +548,15 @@ class LiveSession(QObject):
         """The window is closing: stop polling and close the channel (the session itself is the window's choice)."""
         self._generation += 1
         self._poll.stop()
+        self._idle_timer.stop()
         self._close_channel()
+
+
+def _spill(sound: bytes) -> Path:
+    """The synthesized sound in a temporary file for ffmpeg to read (deleted after the drive)."""
+    with tempfile.NamedTemporaryFile(prefix="avatar-studio-tts-", suffix=".wav", delete=False) as file:
+        file.write(sound)
+    return Path(file.name)
 
 
 async def _set(event: asyncio.Event) -> None:

@@ -31,6 +31,9 @@ APPKEY_MAINLAND = Option("settings/credentials/mainland/appkey", str, "")
 APPKEY_CUSTOM = Option("settings/credentials/custom/appkey", str, "")
 REQUEST_TIMEOUT_S = Option("settings/connection/timeout_s", float, 30.0, "Seconds to wait for an answer")
 SANDBOX_TIME_SCALE = Option("settings/sandbox/time_scale", float, 1.0, "Shortens the sandbox's simulated waits")
+LIVE_IDLE_CLOSE_MIN = Option(
+    "settings/live/idle_close_min", int, 15, "Close a live session after this many minutes without a drive (0: never)"
+)
 
 # --- persisted UI state ---
 WINDOW_GEOMETRY = Option("persist/main_window/geometry", bytes, b"")
@@ -41,6 +44,9 @@ ASSET_KINDS = ("avatars", "anchors", "timbres", "actions", "quotas")
 ASSETS_SPLITTER = {kind: Option(f"persist/assets/{kind}/splitter", bytes, b"") for kind in ASSET_KINDS}
 ASSETS_VIEW = {kind: Option(f"persist/assets/{kind}/view", str, "grid") for kind in ASSET_KINDS}  # or "list"
 ASSETS_COLUMNS = {kind: Option(f"persist/assets/{kind}/columns", bytes, b"") for kind in ASSET_KINDS}
+LIVE_SPLITTER = Option("persist/live/splitter", bytes, b"")
+LIVE_TAB = Option("persist/live/tab", int, 0)
+LIVE_FORM = Option("persist/live/form", str, "", "The last session form's choices as JSON (never the push URL)")
 
 
 class Settings(QObject):

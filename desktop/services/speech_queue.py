@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 PRIORITIES = ("urgent", "reply", "script", "idle")
-ENDS = ("TextOver", "Error")
+ENDS = ("TextOver", "AudioOver", "Error")  # a lightweight avatar says its lines as audio
 
 
 class CueState(enum.Enum):
@@ -156,6 +156,13 @@ class SpeechQueue:
         """Say it now, cutting what is being said (a cut script cue is said again afterwards)."""
         self._cut_current()
         self._speak(Line("urgent", text))
+        self._changed()
+
+    def spoken_elsewhere(self, req_id: str) -> None:
+        """A drive sent outside the queue (streaming text, a sound file, the microphone) cut what was said: the
+        queue waits for that drive's end before it goes on, and a cut cue is said again."""
+        self._cut_current()
+        self.current = Line("urgent", "", None, req_id)
         self._changed()
 
     def interrupted(self) -> None:

@@ -32,11 +32,12 @@ if TYPE_CHECKING:  # the window appears before these (and httpx behind them) are
     from PySide6.QtGui import QAction, QCloseEvent
     from PySide6.QtWidgets import QMessageBox
 
+    from desktop.services.account_sessions import AccountSessions, LeftOpen
     from desktop.services.asset_catalog import AssetCatalog
     from desktop.services.catalog_cache import CatalogSnapshot
     from desktop.services.connection import ConnectionService
     from desktop.services.engine import Bridge
-    from desktop.services.live_session import LeftOpen, LiveSession, LiveStatus
+    from desktop.services.live_session import LiveSession, LiveStatus
     from desktop.ui.activity_page import ActivityPage
     from desktop.ui.common.thumbnails import ThumbnailLoader
 
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.connection: ConnectionService | None = None
         self.bridge: Bridge | None = None
         self.live_session: LiveSession | None = None
+        self.account_sessions: AccountSessions | None = None
         self.catalog: AssetCatalog | None = None
         self._thumbnails: ThumbnailLoader | None = None
         self.handoffs: dict[str, Handoff] = {}  # the latest request handed to each area
@@ -208,13 +210,11 @@ class MainWindow(QMainWindow):
 
         page = cast(LivePage, self._built["live"])
         session = self._live_service()
-        if session is None or page.session is not None:
+        if session is None or page.session is not None or self.account_sessions is None or self.bridge is None:
             return
-        page.attach(session)
-        if self.bridge is not None:
-            page.sheet.restore(self.bridge, self.data_dir / "live-script.txt")
+        page.attach(session, self.account_sessions, self.bridge, self.settings, self.data_dir)
         if self.catalog is not None:
-            page.set_avatars(self.catalog.snapshot.avatars)
+            page.set_catalog(self.catalog.snapshot)
         request = self.handoffs.get("live")
         if isinstance(request, StartLiveWith):
             page.choose_avatar(request.virtualman_key)
@@ -222,31 +222,36 @@ class MainWindow(QMainWindow):
     def _live_service(self) -> LiveSession | None:
         """Made with the services (not with the page): sessions left open are looked for at every start."""
         if self.live_session is None and self.connection is not None and self.bridge is not None:
+            from desktop.services.account_sessions import AccountSessions
             from desktop.services.live_session import LiveSession
             from desktop.services.session_ledger import SessionLedger, ledger_file
 
             ledger = SessionLedger(ledger_file(self.data_dir))
             self.live_session = LiveSession(self.connection, self.bridge, ledger, self)
-            self.live_session.left_open.connect(self._offer_to_close)
+            self.live_session.set_idle_close(self.settings.get(opt.LIVE_IDLE_CLOSE_MIN))
+            self.account_sessions = AccountSessions(self.connection, self.bridge, ledger, self)
+            self.account_sessions.left_open.connect(self._offer_to_close)
             self.connection.client_changed.connect(self._look_for_left_open)
             self._look_for_left_open()
         return self.live_session
 
     def _look_for_left_open(self) -> None:
         """Once per profile, when its client is there."""
-        connection, session = self.connection, self.live_session
-        if connection is None or session is None or connection.client is None:
+        connection, session, account = self.connection, self.live_session, self.account_sessions
+        if connection is None or session is None or account is None or connection.client is None:
             return
         profile = connection.profile.key
         if profile not in self._left_open_checked:
             self._left_open_checked.add(profile)
-            session.find_left_open()
+            account.find_left_open(lambda: session.status.session_id)
 
     def _offer_to_close(self, sessions: list[LeftOpen]) -> None:
+        """Sessions of the account found open at start: close them, drive one here (when there is one and the panel
+        drives none), or leave them."""
         from PySide6.QtWidgets import QMessageBox
 
-        session = self.live_session
-        if session is None or self.left_open_question is not None:
+        session, account = self.live_session, self.account_sessions
+        if session is None or account is None or self.left_open_question is not None:
             return
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
@@ -262,6 +267,8 @@ class MainWindow(QMainWindow):
         ]
         box.setInformativeText("\n".join(lines))
         close = box.addButton(self.tr("Close them"), QMessageBox.ButtonRole.AcceptRole)
+        adoptable = sessions[0].summary if len(sessions) == 1 and not session.status.open else None
+        adopt = box.addButton(self.tr("Drive it here"), QMessageBox.ButtonRole.ActionRole) if adoptable else None
         box.addButton(self.tr("Leave them open"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(close)
         self.left_open_question = box
@@ -270,12 +277,15 @@ class MainWindow(QMainWindow):
             self.left_open_question = None
             box.deleteLater()
             if box.clickedButton() is close:
-                session.close_sessions(
+                account.close(
                     [s.session_id for s in sessions],
                     lambda closed: self.statusBar().showMessage(
                         self.tr("Closed %n live session(s).", "", closed), 6000
                     ),
                 )
+            elif adopt is not None and box.clickedButton() is adopt and adoptable is not None:
+                self.show_area("live")
+                session.adopt(adoptable)
 
         box.finished.connect(answered)
         box.open()
@@ -284,7 +294,7 @@ class MainWindow(QMainWindow):
         if "live" in self._built:
             from desktop.ui.live.page import LivePage
 
-            cast(LivePage, self._built["live"]).set_avatars(snapshot.avatars)
+            cast(LivePage, self._built["live"]).set_catalog(snapshot)
 
     @property
     def activity_page(self) -> ActivityPage:
@@ -364,6 +374,8 @@ class MainWindow(QMainWindow):
         self.profile_label.setText(profile_names.short_name(self.settings.get(opt.PROFILE)))
 
     def _settings_changed(self, key: str) -> None:
+        if key == opt.LIVE_IDLE_CLOSE_MIN.key and self.live_session is not None:
+            self.live_session.set_idle_close(self.settings.get(opt.LIVE_IDLE_CLOSE_MIN))
         if key == opt.PROFILE.key:
             self._show_profile()
 
@@ -421,6 +433,10 @@ class MainWindow(QMainWindow):
             from desktop.ui.assets.page import AssetsPage
 
             cast(AssetsPage, self._built["assets"]).save_state()
+        if "live" in self._built:
+            from desktop.ui.live.page import LivePage
+
+            cast(LivePage, self._built["live"]).save_state()
         self.settings.set(opt.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
         self.settings.set(opt.WINDOW_STATE, bytes(self.saveState().data()))
         self.settings.sync()

@@ -140,7 +140,7 @@ def test_sound_drives_from_a_file_and_the_microphone(
     assert session is not None
     speech = materials.speech(tmp_path / "speech.wav", "Sound from a file, then from the microphone.")
     page.avatar.set_current(page.avatar.records[0])
-    page.driver.setCurrentIndex(page.driver.findData(3))
+    page.form.driver.setCurrentIndex(page.form.driver.findData(3))
     assert not page.audio.file_button.isEnabled()  # no live session yet
     page.create_button.click()
     qtbot.waitUntil(lambda: session.status.phase == "live" and session.channel_state.state == "open", timeout=30000)

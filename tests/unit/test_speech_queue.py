@@ -122,3 +122,12 @@ def test_the_sheets_text_form() -> None:
     sheet = Sheet.parse("# a show\nWelcome!\n\n  Today: shoes.  \n~ Any questions?\n~\n")
     assert sheet.cues == ["Welcome!", "Today: shoes."] and sheet.fillers == ["Any questions?"]
     assert Sheet.parse(sheet.dump()) == sheet
+
+
+def test_a_drive_from_outside_the_queue_cuts_the_cue_and_is_waited_for() -> None:
+    stage = staged("one", "two")
+    stage.queue.play()
+    stage.queue.spoken_elsewhere("stream-1")  # streaming text, a sound file or the microphone
+    assert stage.queue.cues[0].state is CueState.CUT and stage.said == ["one"]
+    stage.queue.status("stream-1", "AudioOver", 1)  # its end (a lightweight avatar's lines end in AudioOver too)
+    assert stage.said == ["one", "one"]

@@ -1,36 +1,35 @@
-"""The Live panel: create a session of an avatar, watch it prepare, play its stream, drive it with text and sound,
-see what the channel says, close it.
+"""The Live panel: create a session (an avatar or a project, its voice, layers and delivery), watch it prepare, play
+its stream, drive it by text, streaming text, a script, sound files and the microphone, see what the channel says,
+move the avatar in the picture, and manage the account's other sessions.
 
-Left: the stream (libvlc) with the session's state and cost meter above it. Right: the text box (Ctrl+Enter sends,
-Esc interrupts), the sound drives (a file, push-to-talk: audio_bar.py), and the timeline of downstream messages per
-drive, with the time from Send to TextStart.
+Left: the session's state and cost meter, the stream (libvlc) and its controls, with Interrupt always in reach.
+Right: the text box (drive_box.py) above tabs: Session (the form and the open session's details), Timeline
+(timeline.py), Script (script_sheet.py), Sound (audio_bar.py and the pacer's chart), Picture (picture_editor.py) and
+Sessions (sessions_panel.py). Keys: Ctrl+Enter says the text, Ctrl+Shift+Enter after the current line, Esc
+interrupts, 1-9 say a script cue (when no text field has the focus), F11 shows the stream full screen.
 """
 
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
+    QAbstractSpinBox,
+    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QSplitter,
     QTabWidget,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,14 +38,30 @@ from desktop.api.assets import Avatar
 from desktop.api.channel import ChannelState
 from desktop.api.drive import Downstream
 from desktop.i18n import args
+from desktop.services import settings as opt
 from desktop.services.live_session import LiveSession, LiveStatus
+from desktop.services.picture_updates import PictureUpdates
+from desktop.services.session_request import SessionRequest
 from desktop.services.speech_queue import SpeechQueue
-from desktop.ui.common.pickers import avatar_button
+from desktop.ui.common.pickers import PickerButton
 from desktop.ui.live.audio_bar import AudioBar
+from desktop.ui.live.drive_box import DriveBox
+from desktop.ui.live.pacer_chart import PacerChart
+from desktop.ui.live.picture_editor import PictureEditor
 from desktop.ui.live.script_sheet import ScriptSheet
+from desktop.ui.live.session_details import SessionDetails
+from desktop.ui.live.session_form import SessionForm
+from desktop.ui.live.sessions_panel import SessionsPanel
 from desktop.ui.live.stream_view import StreamView
+from desktop.ui.live.timeline import DriveRow, Timeline
 
-TIMELINE_LIMIT = 2000  # rows kept; older drives fall off
+if TYPE_CHECKING:
+    from desktop.services.account_sessions import AccountSessions
+    from desktop.services.catalog_cache import CatalogSnapshot
+    from desktop.services.engine import Bridge
+    from desktop.services.settings import Settings
+
+TEXT_FIELDS = (QLineEdit, QPlainTextEdit, QAbstractSpinBox)
 
 
 def clock(seconds: float) -> str:
@@ -54,157 +69,148 @@ def clock(seconds: float) -> str:
     return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
-@dataclass
-class DriveRow:
-    """One drive in the timeline: when it was sent and its row."""
-
-    item: QTreeWidgetItem
-    sent_at: float
-    seen: dict[str, float] = field(default_factory=dict)
-
-
 class LivePage(QWidget):
     status_message = Signal(str)
+    speak_status = Signal(str)  # the avatar's SpeakStatus ("" when no session is live)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session: LiveSession | None = None
-        self.drives: dict[str, DriveRow] = {}
+        self.account: AccountSessions | None = None
+        self.settings: Settings | None = None
+        self.pictures: PictureUpdates | None = None
+        self._stream_req = ""  # the streaming text being typed: its ReqId and the fragments sent
+        self._stream_seq = 0
         pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
         self.snapshot_dir = Path(pictures or Path.home()) / "Avatar Studio"  # made when the first picture is saved
 
         title = QLabel(self.tr("Live"), self)
         title.setObjectName("pageTitle")
         title.setStyleSheet("font-size: 16pt; font-weight: 600;")
-
-        # --- the session form ---
-        self.avatar = avatar_button(self.tr("Choose an avatar…"), self)
-        self.avatar.setEnabled(False)
-        self.avatar.changed.connect(lambda _avatar: self._update_buttons())
-        self.user_id = QLineEdit(self)
-        self.user_id.setPlaceholderText(self.tr("Who watches the stream (one stream per UserId)"))
-        viewer = f"studio-{uuid.uuid4().hex[:8]}"  # an identifier, not words: the same in every language
-        self.user_id.setText(viewer)
-        self.driver = QComboBox(self)
-        self.driver.addItem(self.tr("Text"), 1)
-        self.driver.addItem(self.tr("Audio and text"), 3)
-        self.create_button = QPushButton(self.tr("Create session"), self)
-        self.create_button.setToolTip(self.tr("Create and start a live stream of this avatar (billed while open)"))
-        self.create_button.clicked.connect(self.create_session)
-        self.close_button = QPushButton(self.tr("Close session"), self)
-        self.close_button.clicked.connect(self.close_session)
-        form = QFormLayout()
-        form.addRow(self.tr("Avatar"), self.avatar)
-        form.addRow(self.tr("UserId"), self.user_id)
-        form.addRow(self.tr("Drive by"), self.driver)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.create_button)
-        buttons.addWidget(self.close_button)
-        buttons.addStretch(1)
-
         self.state_label = QLabel(self.tr("No session. Choose an avatar and create one."), self)
         self.state_label.setWordWrap(True)
         self.state_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.channel_label = QLabel("", self)
-        self.stream = StreamView(self)
-        self.stream.setMinimumSize(320, 180)  # the window must fit beside others on a small screen
-        self.stream.state_changed.connect(self._stream_state)
+        self.close_button = QPushButton(self.tr("Close session"), self)
+        self.close_button.setToolTip(self.tr("Close the stream: billing stops"))
+        self.close_button.clicked.connect(self.close_session)
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addWidget(self.state_label, 1)
+        header.addWidget(self.close_button)
 
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(form)
-        left_layout.addLayout(buttons)
-        left_layout.addWidget(self.state_label)
-        left_layout.addWidget(self.stream, 1)
-        controls = QHBoxLayout()
-        self.mute = QToolButton(left)
+        # --- left: the stream ---
+        self.idle_banner = QFrame(self)
+        self.idle_banner.setStyleSheet("QFrame { background: #fff4ce; color: #4d3b00; border-radius: 4px; }")
+        self.idle_words = QLabel("", self.idle_banner)
+        self.idle_words.setWordWrap(True)
+        self.keep_button = QPushButton(self.tr("Keep it open"), self.idle_banner)
+        self.keep_button.clicked.connect(self.keep_open)
+        banner = QHBoxLayout(self.idle_banner)
+        banner.addWidget(self.idle_words, 1)
+        banner.addWidget(self.keep_button)
+        self.idle_banner.hide()
+        self.stream = StreamView(self)
+        self.stream.state_changed.connect(self._stream_state)
+        self.stream.first_frame.connect(self._apply_sound)
+        self.stream.snapshot_taken.connect(self._snapshot_taken)
+        self.big_interrupt = QPushButton(self.tr("Interrupt (Esc)"), self)
+        self.big_interrupt.setToolTip(self.tr("Stop the speech now"))
+        self.big_interrupt.clicked.connect(self.interrupt)
+        self.channel_label = QLabel("", self)
+        self.channel_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens
+        self.mute = QToolButton(self)
         self.mute.setText(self.tr("Mute"))
         self.mute.setCheckable(True)
         self.mute.setToolTip(self.tr("Silence the stream in this app (the audience still hears it)"))
         self.mute.toggled.connect(self.stream.set_muted)
-        self.volume = QSlider(Qt.Orientation.Horizontal, left)
+        self.volume = QSlider(Qt.Orientation.Horizontal, self)
         self.volume.setRange(0, 100)
         self.volume.setValue(80)
-        self.volume.setMaximumWidth(160)
+        self.volume.setMaximumWidth(120)
         self.volume.setToolTip(self.tr("Volume of the stream in this app"))
         self.volume.valueChanged.connect(self.stream.set_volume)
-        self.stream.first_frame.connect(self._apply_sound)
-        self.snapshot_button = QToolButton(left)
+        self.snapshot_button = QToolButton(self)
         self.snapshot_button.setText(self.tr("Snapshot"))
         self.snapshot_button.setToolTip(self.tr("Save the current picture as a PNG file"))
         self.snapshot_button.clicked.connect(self.take_snapshot)
-        self.stream.snapshot_taken.connect(self._snapshot_taken)
+        self.fullscreen_button = QToolButton(self)
+        self.fullscreen_button.setText(self.tr("Full screen"))
+        self.fullscreen_button.setToolTip(self.tr("Show the stream on the whole screen (F11; Esc leaves)"))
+        self.fullscreen_button.clicked.connect(self.toggle_fullscreen)
+        controls = QHBoxLayout()
+        controls.addWidget(self.big_interrupt)
         controls.addWidget(self.channel_label, 1)
         controls.addWidget(self.mute)
-        controls.addWidget(QLabel(self.tr("Volume"), left))
         controls.addWidget(self.volume)
         controls.addWidget(self.snapshot_button)
+        controls.addWidget(self.fullscreen_button)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.idle_banner)
+        left_layout.addWidget(self.stream, 1)
         left_layout.addLayout(controls)
 
-        # --- driving ---
-        self.text = QPlainTextEdit(self)
-        self.text.setPlaceholderText(self.tr("What the avatar says (Ctrl+Enter sends, Esc interrupts)"))
-        self.text.setMaximumHeight(120)
-        self.text.installEventFilter(self)  # Ctrl+Enter and Esc in the box itself, whether the window is active or not
-        self.send_button = QPushButton(self.tr("Send"), self)
-        self.send_button.setToolTip(self.tr("Speak this text (Ctrl+Enter)"))
-        self.send_button.clicked.connect(self.send_text)
-        self.reply_button = QPushButton(self.tr("Reply next"), self)
-        self.reply_button.setToolTip(
-            self.tr("Say this after the current line, before the script goes on (Ctrl+Shift+Enter)")
-        )
-        self.reply_button.clicked.connect(self.send_reply)
-        self.interrupt_button = QPushButton(self.tr("Interrupt"), self)
-        self.interrupt_button.setToolTip(self.tr("Stop the speech now (Esc)"))
-        self.interrupt_button.clicked.connect(self.interrupt)
-        drive_buttons = QHBoxLayout()
-        drive_buttons.addWidget(self.send_button)
-        drive_buttons.addWidget(self.reply_button)
-        drive_buttons.addWidget(self.interrupt_button)
-        drive_buttons.addStretch(1)
-        self.audio = AudioBar(self)
-        self.audio.drive_started.connect(self._drive_started)
-        self.timeline = QTreeWidget(self)
-        self.timeline.setHeaderLabels([self.tr("Sent"), self.tr("Drive"), self.tr("Status"), self.tr("Latency")])
-        self.timeline.setRootIsDecorated(True)
-        self.timeline.setUniformRowHeights(True)
-        header = self.timeline.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the drive's text takes the room left
-        for column in (0, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel(self.tr("Say"), right))
-        right_layout.addWidget(self.text)
-        right_layout.addLayout(drive_buttons)
-        right_layout.addWidget(self.audio)
+        # --- right: driving and the tabs ---
+        self.drive = DriveBox(self)
+        self.drive.say_now.connect(self.say_now)
+        self.drive.say_next.connect(self.say_next)
+        self.drive.interrupt.connect(self.interrupt)
+        self.drive.stream_fragment.connect(self._stream_fragment)
+        self.form = SessionForm(self)
+        self.form.create_requested.connect(self.create_session)
+        self.details = SessionDetails(self)
+        session_tab = QWidget(self)
+        session_layout = QVBoxLayout(session_tab)
+        session_layout.setContentsMargins(0, 0, 0, 0)
+        session_layout.addWidget(self.details)
+        session_layout.addWidget(self.form, 1)
+        self.timeline = Timeline(self)
         self.queue = SpeechQueue(self._say, self.interrupt, self._queue_changed)
         self.sheet = ScriptSheet(self.queue, self)
         self.sheet.problem.connect(self._problem)
-        self.tabs = QTabWidget(right)
+        self.audio = AudioBar(self)
+        self.audio.drive_started.connect(self._drive_started)
+        self.pacer = PacerChart(self)
+        sound_tab = QWidget(self)
+        sound_layout = QVBoxLayout(sound_tab)
+        sound_layout.setContentsMargins(0, 0, 0, 0)
+        sound_layout.addWidget(self.audio)
+        sound_layout.addWidget(self.pacer)
+        sound_layout.addStretch(1)
+        self.picture = PictureEditor(self)
+        self.sessions = SessionsPanel(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(session_tab, self.tr("Session"))
         self.tabs.addTab(self.timeline, self.tr("Timeline"))
         self.tabs.addTab(self.sheet, self.tr("Script"))
+        self.tabs.addTab(sound_tab, self.tr("Sound"))
+        self.tabs.addTab(self.picture, self.tr("Picture"))
+        self.tabs.addTab(self.sessions, self.tr("Sessions"))
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.drive)
         right_layout.addWidget(self.tabs, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(splitter, 1)
+        layout.addLayout(header)
+        layout.addWidget(self.splitter, 1)
 
-        for keys, slot in ((QKeySequence("Ctrl+Return"), self.send_text), (QKeySequence("Ctrl+Enter"), self.send_text)):
+        keys_and_slots = (
+            (QKeySequence(Qt.Key.Key_Escape), self.interrupt),
+            (QKeySequence(Qt.Key.Key_F11), self.toggle_fullscreen),
+        )
+        for keys, slot in keys_and_slots:
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        escape.activated.connect(self.interrupt)
 
         self._meter = QTimer(self)
         self._meter.setInterval(1000)
@@ -212,61 +218,183 @@ class LivePage(QWidget):
         self._meter.timeout.connect(lambda: self.queue.tick(time.monotonic()))
         self._update_buttons()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.text and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                    self.send_reply()
-                else:
-                    self.send_text()
-                return True
-            if event.key() == Qt.Key.Key_Escape:
-                self.interrupt()
-                return True
-        return super().eventFilter(watched, event)
+    # --- names the tests and benches reach for ---
+
+    @property
+    def avatar(self) -> PickerButton[Avatar]:
+        return self.form.avatar
+
+    @property
+    def user_id(self) -> QLineEdit:
+        return self.form.user_id
+
+    @property
+    def create_button(self) -> QPushButton:
+        return self.form.create_button
+
+    @property
+    def text(self) -> QPlainTextEdit:
+        return self.drive.text
+
+    @property
+    def send_button(self) -> QPushButton:
+        return self.drive.send_button
+
+    @property
+    def interrupt_button(self) -> QPushButton:
+        return self.drive.interrupt_button
+
+    @property
+    def drives(self) -> dict[str, DriveRow]:
+        return self.timeline.drives
 
     # --- wiring ---
 
-    def attach(self, session: LiveSession) -> None:
-        self.session = session
+    def attach(
+        self, session: LiveSession, account: AccountSessions, bridge: Bridge, settings: Settings, data_dir: Path
+    ) -> None:
+        self.session, self.account, self.settings = session, account, settings
         session.status_changed.connect(self._status_changed)
         session.downstream.connect(self._downstream)
         session.channel_changed.connect(self._channel_changed)
         session.problem.connect(self._problem)
+        session.idle_changed.connect(self._idle_changed)
+        session.audio_progress.connect(self.pacer.add)
         self.audio.attach(session)
-        self._update_buttons()
+        self.details.attach(session)
+        self.pictures = PictureUpdates(session, self)
+        self.picture.attach(self.pictures)
+        self.sessions.attach(account)
+        self.sessions.adopt_requested.connect(session.adopt)
+        self.sheet.restore(bridge, data_dir / "live-script.txt")
+        self.form.restore(settings.get(opt.LIVE_FORM))
+        self.form.changed.connect(lambda: self.details.show_status(session.status))
+        state = settings.get(opt.LIVE_SPLITTER)
+        if state:
+            self.splitter.restoreState(QByteArray(state))
+        self.tabs.setCurrentIndex(max(0, min(self.tabs.count() - 1, settings.get(opt.LIVE_TAB))))
+        self._status_changed(session.status)
 
-    def set_avatars(self, avatars: Sequence[Avatar]) -> None:
-        self.avatar.set_records(avatars)
+    def save_state(self) -> None:
+        if self.settings is not None:
+            self.settings.set(opt.LIVE_SPLITTER, bytes(self.splitter.saveState().data()))
+            self.settings.set(opt.LIVE_TAB, self.tabs.currentIndex())
+            self.settings.set(opt.LIVE_FORM, self.form.state())
+
+    def set_catalog(self, snapshot: CatalogSnapshot) -> None:
+        self.form.set_records(snapshot.avatars, snapshot.timbres)
+        self.sessions.set_avatars(snapshot.avatars)
         self._update_buttons()
 
     def choose_avatar(self, virtualman_key: str) -> bool:
         """Pre-select an avatar (a hand-off from Assets); False when it is not in the catalogue."""
-        record = next((a for a in self.avatar.records if a.virtualman_key == virtualman_key), None)
-        if record is not None:
-            self.avatar.set_current(record)
+        found = self.form.choose(avatar_key=virtualman_key)
+        if found:
+            self.tabs.setCurrentIndex(0)
         self._update_buttons()
-        return record is not None
+        return found
 
-    # --- actions ---
+    # --- the session ---
 
-    def create_session(self) -> None:
-        session, avatar = self.session, self.avatar.current
-        user_id = self.user_id.text().strip()
-        if session is None or avatar is None:
+    def create_session(self, request: SessionRequest | None = None) -> None:
+        session, account = self.session, self.account
+        request = request or self.form.request()
+        if session is None:
             return
-        if not user_id:
-            self._problem(self.tr("Give a UserId: the platform keeps one stream per UserId."))
-            return
-        self.timeline.clear()
-        self.drives.clear()
-        session.create_by_asset(avatar.virtualman_key, user_id, driver_type=int(self.driver.currentData()))
+        clash = account.open_with_user(request.user_id) if account is not None else None
+        if clash is not None:
+            self._problem(
+                args(
+                    self.tr("UserId %1 already has session %2 open: the platform closes it when this one starts."),
+                    request.user_id,
+                    clash.session_id,
+                )
+            )
+        self.timeline.start_over()
+        self.details.play_domain = self.form.play_domain.text().strip()
+        self.details.push_path = request.push_url
+        session.create(request)
 
     def close_session(self) -> None:
         if self.session is not None:
             self.stream.stop()
             self.session.close()
+
+    def keep_open(self) -> None:
+        if self.session is not None:
+            self.session.keep_open()
+
+    # --- driving ---
+
+    def say_now(self, text: str) -> None:
+        """Say it now (it cuts the current line; a cut script cue is said again afterwards)."""
+        if self._live():
+            self.queue.urgent(text)
+
+    def say_next(self, text: str) -> None:
+        """Say it after the current line, before the script's next cue."""
+        if self._live():
+            self.queue.reply(text)
+
+    def send_text(self) -> None:
+        self.drive.send()
+
+    def interrupt(self) -> None:
+        if self.session is not None and self._live():
+            self.timeline.interrupted()
+            self.session.interrupt()
+            self.queue.interrupted()
+            self._stream_req, self._stream_seq = "", 0
+            self.status_message.emit(self.tr("Interrupted: the script is paused at the cut cue"))
+
+    def _live(self) -> bool:
+        return self.session is not None and self.session.status.phase == "live"
+
+    def _say(self, text: str) -> str:
+        """The speech queue's voice: the session says it (a text, or sound for a lightweight avatar)."""
+        if self.session is None:
+            return ""
+        req_id = self.session.say(text, chat=self.drive.chat.isChecked())
+        if req_id:
+            self.timeline.add_drive(req_id, text)
+        return req_id
+
+    def _stream_fragment(self, text: str, final: bool) -> None:
+        session = self.session
+        if session is None or not self._live():
+            return
+        first = not self._stream_req
+        self._stream_seq += 1
+        sentence = self.drive.clauses.isChecked()
+        req_id = session.stream_text(self._stream_req, text, self._stream_seq, final=final, sentence=sentence)
+        if not req_id:
+            return
+        self.timeline.add_drive(req_id, text)
+        if first:
+            self.queue.spoken_elsewhere(req_id)
+        self._stream_req = "" if final else req_id
+        if final:
+            self._stream_seq = 0
+
+    def _drive_started(self, req_id: str, what: str) -> None:
+        self.timeline.add_drive(req_id, what)
+        self.queue.spoken_elsewhere(req_id)
+
+    def _queue_changed(self) -> None:
+        self.sheet.refresh()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """1-9 say the script's cue of that number, unless a text field has the focus (it takes digits itself)."""
+        key = event.key()
+        focus = QGuiApplication.focusObject()
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if plain and Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not isinstance(focus, TEXT_FIELDS) and self._live():
+            self.queue.send_now(key - Qt.Key.Key_1)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # --- the stream ---
 
     def take_snapshot(self) -> None:
         path = self.snapshot_dir / time.strftime("live-%Y%m%d-%H%M%S.png")  # the folder is made off this thread
@@ -279,44 +407,19 @@ class LivePage(QWidget):
         else:
             self._problem(args(self.tr("The picture could not be saved to %1."), path))
 
+    def toggle_fullscreen(self) -> None:
+        toggle = getattr(self.stream, "toggle_fullscreen", None)
+        if callable(toggle):
+            toggle()
+
     def _apply_sound(self) -> None:
         self.stream.set_volume(self.volume.value())
         self.stream.set_muted(self.mute.isChecked())
 
-    def send_text(self) -> None:
-        """Say the box's text now (it cuts the current line; a cut script cue is said again afterwards)."""
-        text = self.text.toPlainText().strip()
-        if self._live() and text:
-            self.queue.urgent(text)
-            self.text.clear()
-
-    def send_reply(self) -> None:
-        """Say the box's text after the current line, before the script's next cue."""
-        text = self.text.toPlainText().strip()
-        if self._live() and text:
-            self.queue.reply(text)
-            self.text.clear()
-
-    def interrupt(self) -> None:
-        if self.session is not None and self._live():
-            self.session.interrupt()
-            self.queue.interrupted()
-            self.status_message.emit(self.tr("Interrupted: the script is paused at the cut cue"))
-
-    def _live(self) -> bool:
-        return self.session is not None and self.session.status.phase == "live"
-
-    def _say(self, text: str) -> str:
-        """The speech queue's voice: a SEND_TEXT, with its row in the timeline."""
-        if self.session is None:
-            return ""
-        req_id = self.session.send_text(text)
-        if req_id:
-            self._add_drive(req_id, text)
-        return req_id
-
-    def _queue_changed(self) -> None:
-        self.sheet.refresh()
+    def _stream_state(self, state: str) -> None:
+        self._update_buttons()
+        if state == "restarting":
+            self.status_message.emit(self.tr("The stream stalled: playing it again."))
 
     # --- what the session says ---
 
@@ -326,10 +429,17 @@ class LivePage(QWidget):
             self.stream.play(status.play_url)
         if status.phase in ("closed", "failed", "closing"):
             self.stream.stop()
+            self.idle_banner.hide()
         if status.phase in ("preparing", "live"):
             self._meter.start()
         else:
             self._meter.stop()
+        if status.phase != "live":
+            self.speak_status.emit("")
+        self.sessions.set_driven(status.session_id if status.open else "")
+        self.picture.set_live(status.phase == "live")
+        if status.phase == "live" and self.tabs.currentIndex() == 0:
+            self.tabs.setCurrentWidget(self.timeline)  # what the operator watches from now on
         self._show_status()
         self._update_buttons()
 
@@ -372,66 +482,35 @@ class LivePage(QWidget):
         self.channel_label.setText(text)
 
     def _downstream(self, message: Downstream) -> None:
-        drive = self.drives.get(message.req_id)
-        now = time.monotonic()
-        status = message.speak_status or str(message.type)
-        if drive is None:  # a drive of an earlier connection, or a message for no drive (an idle timeout)
-            drive = self._add_drive(message.req_id, "", sent_at=now)
-        if status in drive.seen:
+        status = self.timeline.message(message)
+        if not status:
             return
-        drive.seen[status] = now
-        child = QTreeWidgetItem(["", "", status, "+" + self._ms(now - drive.sent_at)])
-        if message.failed:
-            error = message.error()
-            child.setText(1, str(error) if error is not None else message.error_message)
-            child.setForeground(2, Qt.GlobalColor.red)
-        drive.item.addChild(child)
-        drive.item.setText(2, status)
-        if status in ("TextStart", "AudioStart"):
-            drive.item.setText(3, self._ms(now - drive.sent_at))
-        drive.item.setExpanded(True)
-        self.status_message.emit(args(self.tr("Speaking: %1"), status))
-        self.queue.status(message.req_id, status, now)
+        self.speak_status.emit(status)
+        self.queue.status(message.req_id, status, time.monotonic())
 
-    def _drive_started(self, req_id: str, what: str) -> None:
-        self._add_drive(req_id, what)
-
-    def _ms(self, seconds: float) -> str:
-        return args(self.tr("%1 ms"), f"{seconds * 1000:.0f}")
-
-    def _add_drive(self, req_id: str, text: str, sent_at: float | None = None) -> DriveRow:
-        item = QTreeWidgetItem([time.strftime("%H:%M:%S"), text or req_id[:8], self.tr("sent"), ""])
-        item.setToolTip(1, req_id)
-        self.timeline.addTopLevelItem(item)
-        while self.timeline.topLevelItemCount() > TIMELINE_LIMIT:
-            old = self.timeline.takeTopLevelItem(0)
-            self.drives = {k: v for k, v in self.drives.items() if v.item is not old}
-        self.timeline.scrollToItem(item)
-        row = DriveRow(item, time.monotonic() if sent_at is None else sent_at)
-        self.drives[req_id] = row
-        return row
+    def _idle_changed(self, seconds_left: float) -> None:
+        if seconds_left < 0:
+            self.idle_banner.hide()
+            return
+        self.idle_words.setText(
+            args(self.tr("Nobody has driven the avatar for a while: the session closes in %1."), clock(seconds_left))
+        )
+        self.idle_banner.show()
 
     def _problem(self, words: str) -> None:
         self.state_label.setText(words)
         self.status_message.emit(words)
 
-    def _stream_state(self, state: str) -> None:
-        self._update_buttons()
-        if state == "restarting":
-            self.status_message.emit(self.tr("The stream stalled: playing it again."))
-
     def _update_buttons(self) -> None:
         status = self.session.status if self.session is not None else LiveStatus("idle")
         busy = status.phase in ("creating", "preparing", "starting", "live", "closing")
-        self.create_button.setEnabled(self.session is not None and self.avatar.current is not None and not busy)
+        self.form.set_busy(busy or self.session is None)
         self.close_button.setEnabled(status.open and status.phase != "closing")
         live = status.phase == "live"
         self.snapshot_button.setEnabled(self.stream.state == "playing")
-        self.send_button.setEnabled(live)
-        self.reply_button.setEnabled(live)
-        self.interrupt_button.setEnabled(live)
-        for widget in (self.user_id, self.driver):
-            widget.setEnabled(not busy)
+        self.fullscreen_button.setEnabled(self.stream.state == "playing")
+        self.drive.set_live(live)
+        self.big_interrupt.setEnabled(live)
 
     def release(self) -> None:
         """At quit: the player stopped before its window goes."""

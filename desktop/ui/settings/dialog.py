@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -83,6 +84,18 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Request ti&meout:"), self.timeout)
         layout.addWidget(group)
 
+        live = QGroupBox(self.tr("Live sessions"), self)
+        live_form = QFormLayout(live)
+        self.idle_close = QSpinBox(live)
+        self.idle_close.setRange(0, 24 * 60)
+        self.idle_close.setSuffix(self.tr(" min"))
+        self.idle_close.setSpecialValueText(self.tr("Never"))
+        self.idle_close.setToolTip(
+            self.tr("A session nobody drives is still billed: it is closed after this long, with a warning first")
+        )
+        live_form.addRow(self.tr("Close when &idle for:"), self.idle_close)
+        layout.addWidget(live)
+
         test_row = QHBoxLayout()
         self.test_button = QPushButton(self.tr("Test &connection"), self)
         self.test_result = QLabel(self)
@@ -114,6 +127,7 @@ class SettingsDialog(QDialog):
         self.api_url.setText(self.settings.get(opt.CUSTOM_API_URL))
         self.ws_url.setText(self.settings.get(opt.CUSTOM_WS_URL))
         self.timeout.setValue(self.settings.get(opt.REQUEST_TIMEOUT_S))
+        self.idle_close.setValue(self.settings.get(opt.LIVE_IDLE_CLOSE_MIN))
         self._show_profile(current)
 
     def selected_profile(self) -> Profile:
@@ -211,6 +225,7 @@ class SettingsDialog(QDialog):
         self.settings.set(opt.CUSTOM_API_URL, self.api_url.text().strip())
         self.settings.set(opt.CUSTOM_WS_URL, self.ws_url.text().strip())
         self.settings.set(opt.REQUEST_TIMEOUT_S, float(self.timeout.value()))
+        self.settings.set(opt.LIVE_IDLE_CLOSE_MIN, self.idle_close.value())
         if profile.appkey is not None:
             self.settings.set(profile.appkey, self.appkey.text().strip())
         self.settings.sync()
