@@ -17,7 +17,8 @@ def kinds(request: SessionRequest) -> list[str]:
 def test_an_avatar_session_carries_every_choice() -> None:
     request = SessionRequest(
         "viewer-1", asset_key="vk1", driver_type=3, timbre_key="t1", timbre_language="en-US", speed=120, volume=-3,
-        backgrounds=(Layer("https://x/bg.png", 0, 0, 1920, 1080),), foregrounds=(Layer("https://x/logo.png", 10, 10, 200, 100),),
+        backgrounds=(Layer("https://x/bg.png", 0, 0, 1920, 1080),),
+        foregrounds=(Layer("https://x/logo.png", 10, 10, 200, 100),),
         alpha=True, silence_actions_disabled=True, push_url=PUSH,
     )  # fmt: skip
     assert request.endpoint is spec.CREATE_SESSION_BY_ASSET and request.problems() == []

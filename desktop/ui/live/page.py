@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -79,6 +80,7 @@ class LivePage(QWidget):
         self.account: AccountSessions | None = None
         self.settings: Settings | None = None
         self.pictures: PictureUpdates | None = None
+        self.clash_question: QMessageBox | None = None
         self._stream_req = ""  # the streaming text being typed: its ReqId and the fragments sent
         self._stream_seq = 0
         pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
@@ -296,24 +298,44 @@ class LivePage(QWidget):
 
     # --- the session ---
 
-    def create_session(self, request: SessionRequest | None = None) -> None:
+    def create_session(self, request: SessionRequest | None = None, *, clash_accepted: bool = False) -> None:
+        """Create the form's session; when its UserId already streams, ask first (the cloud would close that
+        stream, maybe another operator's)."""
         session, account = self.session, self.account
         request = request or self.form.request()
-        if session is None:
+        if session is None or self.clash_question is not None:
             return
         clash = account.open_with_user(request.user_id) if account is not None else None
-        if clash is not None:
-            self._problem(
-                args(
-                    self.tr("UserId %1 already has session %2 open: the platform closes it when this one starts."),
-                    request.user_id,
-                    clash.session_id,
-                )
-            )
+        if clash is not None and not clash_accepted:
+            self._ask_about_clash(request, clash.session_id)
+            return
         self.timeline.start_over()
         self.details.play_domain = self.form.play_domain.text().strip()
         self.details.push_path = request.push_url
         session.create(request)
+
+    def _ask_about_clash(self, request: SessionRequest, other: str) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("This UserId is streaming"))
+        box.setText(args(self.tr("UserId %1 already has session %2 open."), request.user_id, other))
+        box.setInformativeText(self.tr("A new session with the same UserId closes that stream. Create it anyway?"))
+        create = box.addButton(self.tr("Create anyway"), QMessageBox.ButtonRole.AcceptRole)
+        fresh = box.addButton(self.tr("Use a new UserId"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(fresh)
+        self.clash_question = box
+
+        def answered(_result: int) -> None:
+            self.clash_question = None
+            box.deleteLater()
+            if box.clickedButton() is create:
+                self.create_session(request, clash_accepted=True)
+            elif box.clickedButton() is fresh:
+                self.form.new_user.click()
+
+        box.finished.connect(answered)
+        box.open()
 
     def close_session(self) -> None:
         if self.session is not None:

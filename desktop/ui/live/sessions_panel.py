@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -113,6 +113,11 @@ class SessionsPanel(QWidget):
         account.closed.connect(lambda _closed: self.refresh())
         if account.account is not None:
             self._listed(account.account)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Listed afresh whenever the tab is looked at: sessions come and go elsewhere."""
+        super().showEvent(event)
+        self.refresh()
 
     def set_avatars(self, avatars: Sequence[Avatar]) -> None:
         self.avatar.set_records(avatars)
