@@ -13,7 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QTableWidget, QTableWidgetItem
 
 from desktop.app import App
 from desktop.services.live_session import LiveSession
@@ -22,6 +22,12 @@ from tests.fixtures.app import AppFactory
 from tests.gui.test_live_page import live_page, picture
 
 pytestmark = pytest.mark.vlc
+
+
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    assert item is not None
+    return item
 
 
 def go_live(qtbot: QtBot, page: LivePage) -> LiveSession:
@@ -60,9 +66,9 @@ def test_a_lightweight_avatar_speaks_texts_as_audio_with_its_chosen_voice(
     form.speed.setValue(120)
     avatar = page.avatar.records[0]
     form.layers.add_button.click()
-    form.layers.table.item(0, 1).setText(avatar.header_image)  # a picture the platform can reach
+    cell(form.layers.table, 0, 1).setText(avatar.header_image)  # a picture the platform can reach
     for column, value in ((4, 64), (5, 64)):
-        form.layers.table.item(0, column).setText(str(value))
+        cell(form.layers.table, 0, column).setText(str(value))
     for _ in range(5):
         form.layers.add_button.click()
     assert form.layers.table.rowCount() == 5 and not form.layers.add_button.isEnabled()  # at most 5 layers
@@ -177,7 +183,7 @@ def test_sessions_of_the_account_are_adopted_and_closed(qtbot: QtBot, make_app: 
     panel = page.sessions
     page.tabs.setCurrentWidget(panel)
     qtbot.waitUntil(lambda: {s.session_id for s in panel.sessions} >= set(ids), timeout=15000)
-    row = next(r for r in range(panel.table.rowCount()) if panel.table.item(r, 0).text() == ids[0])
+    row = next(r for r in range(panel.table.rowCount()) if cell(panel.table, r, 0).text() == ids[0])
     panel.table.selectRow(row)
     assert panel.adopt_button.isEnabled()
     panel.adopt_button.click()

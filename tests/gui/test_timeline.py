@@ -17,6 +17,12 @@ def message(req_id: str, status: str, **extra: object) -> str:
     return json.dumps({"Header": {}, "Payload": body})
 
 
+def note(timeline: Timeline, req_id: str, index: int) -> str:
+    child = timeline.drives[req_id].item.child(index)
+    assert child is not None
+    return child.text(1)
+
+
 def test_each_documented_drive_error_is_shown_in_words(qtbot: QtBot) -> None:
     timeline = Timeline()
     qtbot.addWidget(timeline)
@@ -27,8 +33,8 @@ def test_each_documented_drive_error_is_shown_in_words(qtbot: QtBot) -> None:
         timeline.add_drive(req_id, "a text")
         raw = message(req_id, "Error", Type=9, ErrorCode=code, ErrorMessage="")
         assert timeline.message(read_downstream(raw)) == "Error"
-        child = timeline.drives[req_id].item.child(0)
-        assert documented.meaning.rstrip(".") in child.text(1), (code, child.text(1))
+        words = note(timeline, req_id, 0)
+        assert documented.meaning.rstrip(".") in words, (code, words)
 
 
 def test_final_type_and_the_silence_after_an_interrupt(qtbot: QtBot) -> None:
@@ -38,10 +44,9 @@ def test_final_type_and_the_silence_after_an_interrupt(qtbot: QtBot) -> None:
     timeline.message(read_downstream(message("a1", "AudioStart")))
     timeline.interrupted()
     timeline.message(read_downstream(message("a1", "AudioOver", FinalType=1)))
-    child = timeline.drives["a1"].item.child(1)
-    assert "after the interrupt" in child.text(1) and len(timeline.silence_ms) == 1
+    assert "after the interrupt" in note(timeline, "a1", 1) and len(timeline.silence_ms) == 1
     timeline.add_drive("a2", "sound")
     timeline.message(read_downstream(message("a2", "AudioStart")))
     timeline.message(read_downstream(message("a2", "AudioOver", FinalType=2)))
-    assert "no sound came" in timeline.drives["a2"].item.child(1).text(1)
+    assert "no sound came" in note(timeline, "a2", 1)
     assert timeline.message(read_downstream(message("a2", "AudioOver"))) == ""  # a repeat (a resync) adds nothing
