@@ -103,6 +103,10 @@ class MainWindow(QMainWindow):
         self.quota_label.setObjectName("quotaAlert")
         self.quota_label.hide()
         self.statusBar().addWidget(self.health, 1)
+        self.speak_label = QLabel(self)  # the live avatar's SpeakStatus, while a session is live
+        self.speak_label.setObjectName("speakStatus")
+        self.speak_label.hide()
+        self.statusBar().addPermanentWidget(self.speak_label)
         self.statusBar().addPermanentWidget(self.quota_label)
         self.statusBar().addPermanentWidget(self.work)
         self.statusBar().addPermanentWidget(self.profile_label)
@@ -189,6 +193,7 @@ class MainWindow(QMainWindow):
 
                 live = LivePage(self.pages)
                 live.status_message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+                live.speak_status.connect(self._show_speak_status)
                 page = live
             else:
                 planned = PlannedPage(area, self.pages)
@@ -289,6 +294,10 @@ class MainWindow(QMainWindow):
 
         box.finished.connect(answered)
         box.open()
+
+    def _show_speak_status(self, status: str) -> None:
+        self.speak_label.setText(args(self.tr("Avatar: %1"), status))
+        self.speak_label.setVisible(bool(status))
 
     def _show_live_avatars(self, snapshot: CatalogSnapshot) -> None:
         if "live" in self._built:

@@ -507,7 +507,8 @@ class LivePage(QWidget):
         status = self.timeline.message(message)
         if not status:
             return
-        self.speak_status.emit(status)
+        if not status.isdigit():  # a SpeakStatus, not a bare message type
+            self.speak_status.emit(status)
         self.queue.status(message.req_id, status, time.monotonic())
 
     def _idle_changed(self, seconds_left: float) -> None:

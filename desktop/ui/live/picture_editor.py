@@ -119,8 +119,11 @@ class PictureEditor(QWidget):
 
     def set_live(self, live: bool) -> None:
         self.setEnabled(live)
-        if not live:
-            self.state.setText(self.tr("Changes apply to a live session."))
+        self.state.setText(
+            self.tr("Each change goes to the stream (the platform takes one per 5 s).")
+            if live
+            else self.tr("Changes apply to a live session.")
+        )
 
     def set_aspect(self, width: int, height: int) -> None:
         if width > 0 and height > 0:

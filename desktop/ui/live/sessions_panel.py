@@ -89,7 +89,9 @@ class SessionsPanel(QWidget):
         top.addWidget(self.scope)
         top.addWidget(self.project, 1)
         top.addWidget(self.avatar, 1)
+        top.addStretch(0)
         top.addWidget(self.refresh_button)
+        self._top = top
         buttons = QHBoxLayout()
         buttons.addWidget(self.adopt_button)
         buttons.addWidget(self.close_button)
@@ -146,6 +148,7 @@ class SessionsPanel(QWidget):
         scope = self.scope.currentData()
         self.project.setVisible(scope == "project")
         self.avatar.setVisible(scope == "avatar")
+        self._top.setStretch(3, 1 if scope == "account" else 0)  # the key's field, or else a gap, takes the room
         self.refresh()
 
     def _listed(self, listed: SessionList) -> None:
