@@ -29,6 +29,7 @@ bench: bootstrap
 	$(PY) bench/sandbox_api.py
 	$(PY) bench/render.py
 	$(PY) bench/assets.py
+	$(PY) bench/live.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info

@@ -104,6 +104,11 @@ async def serve(config: SandboxConfig) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The event loop shares the GIL with the live renderers' threads (numpy drawing, pipes to ffmpeg); at Python's
+    # default 5 ms switch interval a drive packet could wait that long to be read, and the arrival times the sandbox
+    # keeps (/_sandbox/arrivals: how a client paced its audio, as the cloud sees it) would show that wait as the
+    # client's jitter. 1 ms keeps them within a millisecond of the socket.
+    sys.setswitchinterval(0.001)
     try:
         config = parse_args(argv)
         asyncio.run(serve(config))

@@ -448,7 +448,7 @@ class LivePage(QWidget):
     def _status_changed(self, status: LiveStatus) -> None:
         playable = status.play_url.startswith("rtmp")  # trtc and webrtc are for other players
         if status.phase == "live" and playable and self.stream.url != status.play_url:
-            self.stream.play(status.play_url)
+            self.stream.play(status.play_url, alpha=status.alpha)
         if status.phase in ("closed", "failed", "closing"):
             self.stream.stop()
             self.idle_banner.hide()
