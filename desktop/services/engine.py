@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-import sys
 import threading
 import weakref
 from collections.abc import Callable, Coroutine
@@ -28,13 +27,6 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 log = logging.getLogger("desktop.services.engine")
 
 T = TypeVar("T")
-
-# The engine's timers (the audio pacer's 140 ms deadlines) wake a thread that must take the GIL from the GUI thread,
-# which at Python's default 5 ms switch interval can keep it that long while it paints: measured (bench/live.py,
-# GUI repainting at 25 Hz), the pacer's lateness p99 was 2.7 ms and its packets' jitter at the sandbox 5.9 ms.
-# 1 ms bounds that wait; the cost, a GIL hand-over per millisecond only while both threads want it, is not measurable
-# in the GUI's stalls.
-SWITCH_INTERVAL_S = 0.001
 
 
 class Engine:
@@ -62,7 +54,6 @@ class Engine:
         return self._thread.is_alive() and not self._stopping
 
     def start(self) -> Engine:
-        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self._thread.start()
         self._started.wait()
         return self
