@@ -55,8 +55,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TICK_MS = 5
 BUSY_MS = 40  # the page repainted at 25 Hz, the timeline scrolled a step each time
 QUIET_S = 1.5  # after a drive ends, before the next one: the stream (about 0.4 s behind) falls silent again
-TEXT_QUIET_S = 4.0  # between the mouth's texts: the picture in the VLC window, measured 2.3-2.9 s behind under
-# this load, is still for a while at the next Send, so that each text's first mouth movement is its own
+TEXT_QUIET_S = 4.0  # between the mouth's texts: the picture in the VLC window (~0.4 s behind the stream, more
+# when the catch-up misses) is still for a while at the next Send, so that each text's first mouth movement is its own
 INTERRUPT_AFTER_S = (2.0, 2.3, 2.6, 2.9, 3.2, 2.15, 2.45, 2.75, 3.05, 3.35)  # varied: not always on one syllable
 TEXTS = (
     "Welcome to the live room, it is good to see you here.",
@@ -305,7 +305,8 @@ class Bench:
         self.wait_until(lambda: session.channel_state.state == "open", 30, "the drive channel")
         if stream.embeds():
             self.wait_until(lambda: stream.state == "playing", 30, "the stream's first picture in the VLC window")
-            self.pause(3.0)  # the player's catch-up (rate 2 for 2 s) is over: steady latency from here
+            # The player's catch-up (rate 2.0 up to the live edge) is over: steady latency from here.
+            self.wait_until(lambda: not stream.catching_up, 15, "the player's catch-up to the live edge")
 
     def close_session(self) -> None:
         session = self.page.session if self.page is not None else None

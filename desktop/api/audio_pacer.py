@@ -9,7 +9,9 @@ late) and no more: below it packets go FAST_MS apart, at it one packet's length 
 FILE_PACKET_MS of sound, not 160: at rate 1 they then go 140 ms apart, with room on both sides of the allowed
 [120, 160] for a late wake-up or a packet delayed on the way. Deadlines are taken from the previous packet's real
 send time, so lateness never squeezes the next interval; it only wears the lead down, and the next packets build
-it up again.
+it up again. What every packet costs the same way (the event loop's wake-up, ~1 ms since epoll counts whole
+milliseconds, and the send itself) is learnt as a running average and started that much earlier; otherwise every
+interval came out ~1.3 ms long and only the variation around that average shows as jitter.
 
 Live (the microphone), the capture itself runs at real time: each packet goes as soon as it is read.
 
@@ -32,6 +34,8 @@ FILE_PACKET_BYTES = 4480  # 140 ms of 16 kHz 16-bit mono
 FAST_MS = 124.0  # real-time rate 0.89: the lead builds up (not 120: a packet delayed on the way arrives closer)
 LEAD_MS = 400.0
 PREBUFFER_PACKETS = 8  # decoded before a file's first packet goes
+OVERHEAD_WEIGHT = 0.1  # of each packet's overhead in the running average
+OVERHEAD_MAX_MS = 3.0  # never planned earlier than this: a stall is not a habit
 BYTES_PER_MS = spec.AUDIO_SAMPLE_RATE * spec.AUDIO_SAMPLE_BYTES / 1000
 
 
@@ -102,13 +106,15 @@ class AudioPacer:
         loop = asyncio.get_running_loop()
         report = self.report
         first_at = previous_at = 0.0
+        overhead_ms = 0.0  # running average of how long after its deadline a packet is sent
+        deadline = 0.0
         packets = _cut(chunks, spec.AUDIO_PACKET_BYTES) if self._live else _read_ahead(_cut(chunks, FILE_PACKET_BYTES))
         try:
             async for chunk in packets:
                 if report.packets and not self._live:
                     lead = report.audio_ms - (loop.time() - first_at) * 1000
                     planned = FAST_MS if lead < self._lead_ms else FILE_PACKET_MS
-                    deadline = previous_at + planned / 1000
+                    deadline = previous_at + (planned - overhead_ms) / 1000
                     if await self._wait_until(deadline):
                         break
                     now = loop.time()
@@ -123,6 +129,8 @@ class AudioPacer:
                     first_at = sent_at
                 else:
                     report.intervals_ms.append((sent_at - previous_at) * 1000)
+                    late_ms = (sent_at - deadline) * 1000 if not self._live else 0.0
+                    overhead_ms += OVERHEAD_WEIGHT * (min(max(late_ms, 0.0), OVERHEAD_MAX_MS) - overhead_ms)
                 previous_at = sent_at
                 report.audio_ms += len(chunk) / BYTES_PER_MS
                 self._figures(report, sent_at - first_at)

@@ -9,6 +9,13 @@ Streams at 640x360 (360x640 for a portrait avatar, as the cloud streams in the a
 to see the avatar speak, small enough that one session costs well under a core (drawing plus x264 ultrafast +
 zerolatency, about 0.17 of a core; bench/render.py measures it). Video goes to ffmpeg's stdin, audio (16 kHz mono
 s16le) to a second pipe.
+
+The video is sent at a constant 1.5 Mbit/s, x264 padding what the picture does not need with filler NAL units, as a
+cloud stream of this kind carries megabits. A player's latency depends on the rate bytes arrive at: libvlc's avformat
+demuxer reads the stream in 32 KiB blocks and waits for each to fill, so at the ~170 kbit/s the avatar alone needs it
+got a block every 1.5 s and played 1–3 s behind however it caught up; at 1.5 Mbit/s a block takes 0.17 s and the Live
+panel's catch-up brings it to ~0.4 s (measured, docs/architecture.md "Live playback"). The filler costs the encoder
+next to nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ from desktop.sandbox.scene import Scene
 log = logging.getLogger("desktop.sandbox.live")
 
 LIVE_SIZE = (640, 360)
+VIDEO_RATE = "1500k"  # constant: what libvlc's latency depends on (module docstring)
+VIDEO_BUFFER = "300k"  # the encoder's buffer: 0.2 s of stream, so the filler comes smoothly
 
 
 def live_size(cloud: tuple[int, int]) -> tuple[int, int]:
@@ -111,7 +120,10 @@ class LiveRenderer:
             "-probesize", "32", "-analyzeduration", "0", "-thread_queue_size", "64",
             "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", f"pipe:{read_fd}",
             "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
-            "-g", str(FPS), "-c:a", "aac", "-b:a", "64k", "-ar", "44100", "-f", "flv", self.url,
+            # Constant bitrate, padded with filler NAL units: a player's latency depends on it (module docstring).
+            "-b:v", VIDEO_RATE, "-minrate", VIDEO_RATE, "-maxrate", VIDEO_RATE, "-bufsize", VIDEO_BUFFER,
+            "-x264-params", "nal-hrd=cbr", "-g", str(FPS),
+            "-c:a", "aac", "-b:a", "64k", "-ar", "44100", "-f", "flv", self.url,
         ]  # fmt: skip
         # No parent-death signal needed: if the sandbox dies, ffmpeg's stdin closes and it ends.
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=(read_fd,))

@@ -1,6 +1,7 @@
 """The stream's view against the sandbox (real nginx-rtmp, libvlc in a real X window): a stream with an alpha
 channel is shown as one avatar over a checkerboard (not the picture and its alpha side by side), and saved that way;
-full screen and back keeps playing into the same native window, and Esc leaves it."""
+full screen and back keeps playing into the same native window, and Esc leaves it; the catch-up after the first
+picture ends at the live edge."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from desktop.ui.live import stream_view
 from desktop.ui.live.alpha_frames import DARK, LIGHT
 from tests.fixtures.app import AppFactory
 from tests.gui.test_live_page import live_page, picture
@@ -97,4 +99,19 @@ def test_full_screen_and_back_keeps_playing_in_the_same_window(
     with qtbot.waitSignal(stream.fullscreen_changed, timeout=5000):
         qtbot.mouseDClick(stream.video, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
     assert not stream.is_fullscreen
+    close(qtbot, page)
+
+
+def test_the_catch_up_stops_at_the_live_edge(qtbot: QtBot, make_app: AppFactory, data_dir: Path) -> None:
+    """libvlc reads seconds of stream before its first picture; played at rate 2.0, that backlog runs out, and the
+    player goes back to rate 1.0 there (its buffer ran dry), not when the time limit ends it."""
+    _app, page = live_page(qtbot, make_app, data_dir)
+    stream = page.stream
+    endings: list[str] = []
+    stream.caught_up.connect(endings.append)
+    go_live(qtbot, page)
+    qtbot.waitUntil(lambda: stream.state == "playing", timeout=20000)
+    assert stream.catching_up or endings
+    qtbot.waitUntil(lambda: bool(endings), timeout=stream_view.CATCH_UP_MAX_MS + 2000)
+    assert endings == ["edge"] and not stream.catching_up
     close(qtbot, page)

@@ -1,8 +1,11 @@
 """The session's RTMP stream, played by libvlc into a native child window (the app's one libvlc instance).
 
 Low latency (docs/architecture.md, "Live playback"): `:network-caching=200`, and once the first picture is out
-(the Vout event) a catch-up at rate 2.0 for CATCH_UP_MS, then 1.0. libvlc alone probes ~1.6 s of stream before it
-plays and then stays that far behind (2–2.8 s, measured in the platform recipes); the catch-up brings it to ~0.4 s.
+(the Vout event) a catch-up at rate 2.0 until the live edge, then 1.0. libvlc reads 1.6–2.5 s of stream before it
+plays (libavformat's frame-rate probe) and then stays that far behind; the catch-up brings it to ~0.4 s (measured).
+The edge is where libvlc's buffer runs dry: it starts buffering again, a Buffering event at 0 %. Stopping there, not
+after a fixed time, matters both ways: stopped early, the rest of the backlog stays as lag; run past the edge,
+libvlc finds its frames late and raises its own delay for good. CATCH_UP_MAX_MS bounds it when no edge is seen.
 
 A stall (no new picture for STALL_MS while playing, or the stream ending or failing) restarts playback of the same
 address, without touching the session; `restarts` counts them.
@@ -34,10 +37,11 @@ log = logging.getLogger("desktop.ui.live.stream_view")
 
 NETWORK_CACHING_MS = 200
 CATCH_UP_RATE = 2.0
-CATCH_UP_MS = 2000
+CATCH_UP_MAX_MS = 8000
 STALL_MS = 4000  # no new frame this long while playing: started again
 WATCH_MS = 500
 EVENTS = ("MediaPlayerPlaying", "MediaPlayerVout", "MediaPlayerEndReached", "MediaPlayerEncounteredError")
+EMPTY = "MediaPlayerBuffering"  # passed on at 0 % only: the buffer ran dry
 
 
 class _Relay(QObject):
@@ -47,6 +51,12 @@ class _Relay(QObject):
 def _forward(_event: Any, signal: SignalInstance, generation: int, name: str) -> None:
     """On a libvlc thread: a queued signal and nothing else."""
     signal.emit(generation, name)
+
+
+def _forward_empty(event: Any, signal: SignalInstance, generation: int, name: str) -> None:
+    """On a libvlc thread: a Buffering event passed on only when the buffer is empty (0 %, buffering starts)."""
+    if event.u.new_cache < 1:
+        signal.emit(generation, name)
 
 
 def _release_later(
@@ -129,6 +139,7 @@ class StreamView(QWidget):
     first_frame = Signal()
     snapshot_taken = Signal(str, bool)  # the file, and whether libvlc wrote it
     fullscreen_changed = Signal(bool)
+    caught_up = Signal(str)  # the catch-up is over: "edge" (the live edge reached) or "limit" (CATCH_UP_MAX_MS)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,6 +181,7 @@ class StreamView(QWidget):
         self.url = ""
         self.state = "idle"
         self.restarts = 0
+        self.catching_up = False  # at rate 2.0, playing the backlog libvlc read before its first picture
         self._last_time = -1
         self._still_for = 0
         self._watch = QTimer(self)
@@ -177,7 +189,7 @@ class StreamView(QWidget):
         self._watch.timeout.connect(self._check_stall)
         self._catch_up = QTimer(self)
         self._catch_up.setSingleShot(True)
-        self._catch_up.timeout.connect(lambda: self._player is not None and self._player.set_rate(1.0))
+        self._catch_up.timeout.connect(partial(self._end_catch_up, "limit"))
 
     @staticmethod
     def embeds() -> bool:
@@ -301,9 +313,10 @@ class StreamView(QWidget):
         player.set_media(media)
         media.release()
         events = player.event_manager()
-        self._types = [getattr(vlc.EventType, name) for name in EVENTS]
-        for event_type, name in zip(self._types, EVENTS, strict=True):
-            events.event_attach(event_type, _forward, self._relay.happened, self._generation, name)
+        self._types = [getattr(vlc.EventType, name) for name in (*EVENTS, EMPTY)]
+        for event_type, name in zip(self._types, (*EVENTS, EMPTY), strict=True):
+            forward = _forward_empty if name == EMPTY else _forward
+            events.event_attach(event_type, forward, self._relay.happened, self._generation, name)
         self._player, self._events = player, events
         self._last_time, self._still_for = -1, 0
         self.caption.setText(self.tr("Opening the stream…"))
@@ -315,6 +328,7 @@ class StreamView(QWidget):
     def _release(self) -> None:
         self._watch.stop()
         self._catch_up.stop()
+        self.catching_up = False
         player, self._player = self._player, None
         sink, self._sink = self._sink, None
         if player is not None:
@@ -328,14 +342,24 @@ class StreamView(QWidget):
             return
         if name == "MediaPlayerVout":
             (self.canvas if self._sink is not None else self.video).raise_()
-            self._player.set_rate(CATCH_UP_RATE)  # play the probed backlog quickly, then real time
-            self._catch_up.start(CATCH_UP_MS)
+            self._player.set_rate(CATCH_UP_RATE)  # play the probed backlog quickly, up to the live edge
+            self._catch_up.start(CATCH_UP_MAX_MS)
+            self.catching_up = True
             self._set_state("playing")
             self.first_frame.emit()
+        elif name == EMPTY and self.catching_up:
+            self._end_catch_up("edge")  # the backlog is played: the picture is at the live edge
         elif name == "MediaPlayerPlaying" and not self.embeds():
             self._set_state("playing")
         elif name in ("MediaPlayerEndReached", "MediaPlayerEncounteredError"):
             self._restart(self.tr("the stream ended") if name == "MediaPlayerEndReached" else self.tr("a stream error"))
+
+    def _end_catch_up(self, how: str) -> None:
+        self._catch_up.stop()
+        self.catching_up = False
+        if self._player is not None:
+            self._player.set_rate(1.0)
+            self.caught_up.emit(how)
 
     def _on_frame(self, generation: int) -> None:
         sink = self._sink
