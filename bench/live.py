@@ -51,10 +51,13 @@ from typing import Any
 import live_probes as probes
 from assets import prepare  # the Custom profile pointed at the bench's sandbox
 
+from desktop.sandbox.render import BREATH_HZ
+
 ROOT = Path(__file__).resolve().parents[1]
 TICK_MS = 5
 BUSY_MS = 40  # the page repainted at 25 Hz, the timeline scrolled a step each time
 QUIET_S = 1.5  # after a drive ends, before the next one: the stream (about 0.4 s behind) falls silent again
+IDLE_S = 1.2 / BREATH_HZ  # the idle mouth watched for the threshold: a whole breath moves it (and blinks)
 TEXT_QUIET_S = 4.0  # between the mouth's texts: the picture in the VLC window (~0.4 s behind the stream, more
 # when the catch-up misses) is still for a while at the next Send, so that each text's first mouth movement is its own
 INTERRUPT_AFTER_S = (2.0, 2.3, 2.6, 2.9, 3.2, 2.15, 2.45, 2.75, 3.05, 3.35)  # varied: not always on one syllable
@@ -121,7 +124,11 @@ def main(options: argparse.Namespace) -> int:
         with probes.sandbox(work / "sandbox", options.time_scale, options.sandbox_nice) as (ready, started_s, log):
             print(f"live_sandbox_start: {started_s:.2f} s (--time-scale {options.time_scale:g}{sandbox_nice})")
             prepare(work / "app", ready)
+            ticks = probes.cpu_ticks()
             code = run_app(options, work, ready, env)
+            print(f"live_cpu_steal: {probes.steal_share(ticks, probes.cpu_ticks()):.1f} % (informational; of the "
+                  "CPU time during the run, taken by the host for other machines: above a few percent the timing "
+                  "figures measure the host)", flush=True)  # fmt: skip
             if code != 0:
                 lines = log.read_text(errors="replace").splitlines()[-8:]
                 for secret in (ready.get("accesstoken", ""), ready.get("appkey", "")):
@@ -382,7 +389,7 @@ class Bench:
         if arguments is not None:
             mouth = self.start_probe("mouth", arguments, "", 100, "the mouth probe's first second")
         sound = self.start_probe("sound", [], session.status.play_url, 60, "the stream's sound at the sound probe")
-        self.pause(1.5)  # the idle mouth, for the threshold
+        self.pause(IDLE_S)  # the idle mouth, for the threshold
         self.stage("texts")
         sends: list[tuple[float, float, float]] = []  # sent, TextStart, TextOver
         say(f"{self.options.texts} texts")
@@ -431,7 +438,7 @@ class Bench:
             return
         times, counts = mouth.samples()
         first = sends[0][0]
-        idle = [c for t, c in zip(times, counts, strict=True) if first - 1.5 < t <= first]
+        idle = [c for t, c in zip(times, counts, strict=True) if first - IDLE_S < t <= first]
         if not idle:
             raise StageError("the mouth probe recorded nothing before the first text")
         threshold = max(idle) + max(4.0, 0.25 * max(idle))

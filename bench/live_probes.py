@@ -280,6 +280,19 @@ class Probe:
 # --- arithmetic ---
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(steal, total) clock ticks of all CPUs since boot (/proc/stat): steal is time the host gave to other virtual
+    machines while this one wanted to run. Timing figures taken while it is high say more about the host."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of CPU time stolen between two cpu_ticks(), in percent."""
+    total = after[1] - before[1]
+    return 100 * (after[0] - before[0]) / total if total > 0 else float("nan")
+
+
 def percentile(values: Sequence[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else float("nan")

@@ -115,3 +115,32 @@ def test_the_catch_up_stops_at_the_live_edge(qtbot: QtBot, make_app: AppFactory,
     qtbot.waitUntil(lambda: bool(endings), timeout=stream_view.CATCH_UP_MAX_MS + 2000)
     assert endings == ["edge"] and not stream.catching_up
     close(qtbot, page)
+
+
+def test_the_picture_stays_whole_when_the_catch_up_reaches_the_edge(
+    qtbot: QtBot, make_app: AppFactory, data_dir: Path
+) -> None:
+    """At the live edge libvlc empties its decoder; the pictures until the next key frame, predicted from frames it
+    no longer has, must not be shown (they came out grey: no avatar in them). An alpha-channel stream is decoded
+    into memory, so each picture shown can be looked at."""
+    _app, page = live_page(qtbot, make_app, data_dir)
+    page.form.alpha.setChecked(True)
+    stream = page.stream
+    endings: list[str] = []
+    stream.caught_up.connect(endings.append)
+    go_live(qtbot, page)
+    qtbot.waitUntil(lambda: bool(endings), timeout=stream_view.CATCH_UP_MAX_MS + 20000)
+    assert endings == ["edge"]
+    looked_at: list[int] = []  # the avatar's skin pixels in each picture seen in the 1.5 s after the edge
+    seen: set[int] = set()
+
+    def look() -> bool:
+        image = stream.canvas.image
+        if image is not None and image.cacheKey() not in seen:
+            seen.add(image.cacheKey())
+            looked_at.append(int((np.abs(pixels(image).astype(np.int16) - SKIN).sum(axis=2) < 40).sum()))
+        return len(looked_at) >= 30  # 1.2 s of pictures at 25 fps, past the next key frame (one a second)
+
+    qtbot.waitUntil(look, timeout=5000)
+    assert min(looked_at) > 200, f"pictures without the avatar after the edge: {looked_at}"
+    close(qtbot, page)

@@ -6,6 +6,7 @@ plays (libavformat's frame-rate probe) and then stays that far behind; the catch
 The edge is where libvlc's buffer runs dry: it starts buffering again, a Buffering event at 0 %. Stopping there, not
 after a fixed time, matters both ways: stopped early, the rest of the backlog stays as lag; run past the edge,
 libvlc finds its frames late and raises its own delay for good. CATCH_UP_MAX_MS bounds it when no edge is seen.
+At the edge libvlc empties its decoder; HOLD_DAMAGED keeps the grey pictures that would follow off the screen.
 
 A stall (no new picture for STALL_MS while playing, or the stream ending or failing) restarts playback of the same
 address, without touching the session; `restarts` counts them.
@@ -42,6 +43,10 @@ STALL_MS = 4000  # no new frame this long while playing: started again
 WATCH_MS = 500
 EVENTS = ("MediaPlayerPlaying", "MediaPlayerVout", "MediaPlayerEndReached", "MediaPlayerEncounteredError")
 EMPTY = "MediaPlayerBuffering"  # passed on at 0 % only: the buffer ran dry
+# libvlc asks libavcodec to show damaged pictures too; at the live edge it empties its decoder, and until the next
+# key frame the pictures (predicted from frames it no longer has) came out grey (measured: 12-24 frames, in 3 runs
+# of 4). Without that flag they are not shown: the last whole picture stays up for those frames instead.
+HOLD_DAMAGED = ":avcodec-options={flags=-output_corrupt}"
 
 
 class _Relay(QObject):
@@ -301,6 +306,7 @@ class StreamView(QWidget):
         player = instance.media_player_new()
         media = instance.media_new(self.url)
         media.add_option(f":network-caching={NETWORK_CACHING_MS}")
+        media.add_option(HOLD_DAMAGED)
         if self.alpha:  # decoded into memory and composited: needs no window, so offscreen too
             self._sink = FrameSink(self._frames, self._generation)
             self._sink.attach(player)
