@@ -215,7 +215,7 @@ def test_a_dropped_channel_comes_back_and_the_next_drive_works(
     qtbot.waitUntil(
         lambda: session.channel_state.reconnects >= 1 and session.channel_state.state == "open", timeout=10000
     )
-    assert "reconnected 1 time" in page.channel_label.text()
+    assert "reconnected 1 time" in page.channel_label.full_text()
     page.text.setPlainText("And this is said after the reconnect.")
     page.send_button.click()
     qtbot.waitUntil(lambda: any(row.item.text(1).startswith("And this") for row in page.drives.values()))

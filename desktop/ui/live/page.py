@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QSlider,
     QSplitter,
     QTabWidget,
@@ -44,6 +43,7 @@ from desktop.services.live_session import LiveSession, LiveStatus
 from desktop.services.picture_updates import PictureUpdates
 from desktop.services.session_request import SessionRequest
 from desktop.services.speech_queue import SpeechQueue
+from desktop.ui.common.elided_label import ElidedLabel
 from desktop.ui.common.pickers import PickerButton
 from desktop.ui.live.audio_bar import AudioBar
 from desktop.ui.live.drive_box import DriveBox
@@ -95,9 +95,12 @@ class LivePage(QWidget):
         self.close_button = QPushButton(self.tr("Close session"), self)
         self.close_button.setToolTip(self.tr("Close the stream: billing stops"))
         self.close_button.clicked.connect(self.close_session)
+        self.channel_label = ElidedLabel("", self)
+        self.channel_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         header = QHBoxLayout()
         header.addWidget(title)
-        header.addWidget(self.state_label, 1)
+        header.addWidget(self.state_label, 2)
+        header.addWidget(self.channel_label, 1)  # beside the session's state: the picture's controls have no room
         header.addWidget(self.close_button)
 
         # --- left: the stream ---
@@ -118,8 +121,6 @@ class LivePage(QWidget):
         self.big_interrupt = QPushButton(self.tr("Interrupt (Esc)"), self)
         self.big_interrupt.setToolTip(self.tr("Stop the speech now"))
         self.big_interrupt.clicked.connect(self.interrupt)
-        self.channel_label = QLabel("", self)
-        self.channel_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens
         self.mute = QToolButton(self)
         self.mute.setText(self.tr("Mute"))
         self.mute.setCheckable(True)
@@ -141,7 +142,7 @@ class LivePage(QWidget):
         self.fullscreen_button.clicked.connect(self.toggle_fullscreen)
         controls = QHBoxLayout()
         controls.addWidget(self.big_interrupt)
-        controls.addWidget(self.channel_label, 1)
+        controls.addStretch(1)
         controls.addWidget(self.mute)
         controls.addWidget(self.volume)
         controls.addWidget(self.snapshot_button)
