@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from common import display, percentile, rss_mb, run_until
 
 ROOT = Path(__file__).resolve().parents[1]
 AVATARS = 10_000
@@ -38,45 +38,9 @@ TYPING_ROUNDS = 5
 TICK_MS = 5
 PAGE_EVERY_MS = 60  # one page of scrolling this often: a quick reader, with time for thumbnails to arrive
 SCROLL_SECONDS = 8.0
-SCREEN = "1600x1000x24"
 
 
 # --- the parent: display, sandbox, data directory, and the two starts ---
-
-
-@contextlib.contextmanager
-def display() -> Iterator[tuple[dict[str, str], str]]:
-    """The environment for the app processes, and in words which platform they draw on."""
-    env = dict(os.environ)
-    if env.get("QT_QPA_PLATFORM"):
-        yield env, f"{env['QT_QPA_PLATFORM']} (QT_QPA_PLATFORM)"
-        return
-    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
-        yield env, f"display {env.get('DISPLAY') or env.get('WAYLAND_DISPLAY')}"
-        return
-    read, write = os.pipe()
-    try:
-        xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write), "-screen", "0", SCREEN, "-nolisten", "tcp"],
-            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-    except OSError:
-        os.close(read)
-        os.close(write)
-        env["QT_QPA_PLATFORM"] = "offscreen"
-        yield env, "offscreen (no DISPLAY and no Xvfb: paint costs are not an X server's)"
-        return
-    os.close(write)
-    with os.fdopen(read) as announced:
-        number = announced.readline().strip()  # Xvfb writes its display number once it accepts clients
-    try:
-        if not number:
-            raise RuntimeError("Xvfb did not start")
-        env["DISPLAY"] = f":{number}"
-        yield env, f"xcb on Xvfb :{number} (started by the bench, {SCREEN})"
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=15)
 
 
 def start_sandbox(data_dir: Path) -> tuple[subprocess.Popen[str], dict[str, str], float]:
@@ -138,7 +102,10 @@ def run_app(phase: str, data_dir: Path, ready: dict[str, str], env: dict[str, st
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="bench-assets-") as temporary, display() as (env, platform):
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-assets-") as temporary,
+        display("paint costs are not an X server's") as (env, platform),
+    ):
         print(f"assets_platform: {platform}")
         process, ready, started_s = start_sandbox(Path(temporary) / "sandbox")
         try:
@@ -157,18 +124,6 @@ def main() -> None:
 # --- an app process ---
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else float("nan")
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def app_phase(phase: str, data_dir: Path, ready: dict[str, str]) -> None:
     import keyring.backends.null
 
@@ -183,22 +138,8 @@ def app_phase(phase: str, data_dir: Path, ready: dict[str, str]) -> None:
     qapp = QApplication(["avatar-studio"])
 
     def wait_until(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
-        """Run the event loop until `condition` holds, checking every millisecond (sleeping in between, so the
-        engine thread is not starved of the GIL by a busy loop)."""
-        if condition():
-            return
-        loop = QEventLoop()
-        poll = QTimer()
-        poll.setInterval(1)
-        poll.timeout.connect(lambda: loop.quit() if condition() else None)
-        deadline = QTimer()
-        deadline.setSingleShot(True)
-        deadline.timeout.connect(loop.quit)
-        poll.start()
-        deadline.start(int(timeout_s * 1000))
-        loop.exec()
-        poll.stop()
-        if not condition():
+        """Run the event loop until `condition` holds, checking every millisecond."""
+        if not run_until(condition, timeout_s, 1):
             raise SystemExit(f"{phase}: timed out waiting for {what}")
 
     def settle() -> None:

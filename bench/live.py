@@ -50,6 +50,7 @@ from typing import Any
 
 import live_probes as probes
 from assets import prepare  # the Custom profile pointed at the bench's sandbox
+from common import display, percentile, rss_mb, run_until
 
 from desktop.sandbox.render import BREATH_HZ
 
@@ -116,7 +117,8 @@ def run_app(options: argparse.Namespace, work: Path, ready: dict[str, str], env:
 
 
 def main(options: argparse.Namespace) -> int:
-    with tempfile.TemporaryDirectory(prefix="bench-live-") as temporary, probes.display() as (env, platform):
+    blind = "the stream plays without a picture, the mouth is not measured"
+    with tempfile.TemporaryDirectory(prefix="bench-live-") as temporary, display(blind, x11=True) as (env, platform):
         work = Path(temporary)
         print(f"live_platform: {platform}")
         print(f"live_soak_minutes: {options.minutes:g} min (--minutes; the RSS figure is for this duration)")
@@ -140,13 +142,6 @@ def main(options: argparse.Namespace) -> int:
 
 
 # --- the app's process ---
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def figure(name: str, value: float, unit: str, note: str) -> None:
@@ -193,7 +188,6 @@ class Bench:
 
     def wait_until(self, condition: Callable[[], bool], timeout_s: float, what: str) -> None:
         """Run the event loop until `condition` holds (looked at every 20 ms), the session fails, or the deadline."""
-        from PySide6.QtCore import QEventLoop, QTimer
 
         def trouble() -> str:
             session = self.page.session if self.page is not None else None
@@ -202,20 +196,7 @@ class Bench:
                 return f"the session failed: {status.error_message or 'no reason given'} (code {status.error_code})"
             return ""
 
-        if condition():
-            return
-        loop = QEventLoop()
-        poll, deadline = QTimer(), QTimer()
-        poll.setInterval(20)
-        poll.timeout.connect(lambda: loop.quit() if condition() or trouble() else None)
-        deadline.setSingleShot(True)
-        deadline.timeout.connect(loop.quit)
-        poll.start()
-        deadline.start(int(timeout_s * 1000))
-        loop.exec()
-        poll.stop()
-        deadline.stop()
-        if condition():
+        if run_until(condition, timeout_s, 20, stop=lambda: bool(trouble())):
             return
         said = "; ".join(self.problems[-3:])
         reason = trouble() or f"timed out after {timeout_s:.0f} s"
@@ -429,7 +410,7 @@ class Bench:
                f"informational; {len(to_start)} texts, as the GUI thread receives TextStart")  # fmt: skip
         figure(
             "live_send_to_textstart_p95",
-            probes.percentile(to_start, 0.95),
+            percentile(to_start, 0.95),
             "ms",
             f"informational; worst {max(to_start):.0f} ms: the sandbox's speech synthesis and two loopback hops",
         )
@@ -520,15 +501,15 @@ class Bench:
             raise StageError(f"the sandbox saw {paced.packets} packets of the 60 s file")
         intervals = paced.intervals_ms
         band = f"{paced.outside} of {len(intervals)} outside [120, 160]; min {min(intervals):.1f} ms"
-        print(f"live_pacer_interval_p50: {probes.percentile(intervals, 0.5):.1f} ms (at the sandbox; "
+        print(f"live_pacer_interval_p50: {percentile(intervals, 0.5):.1f} ms (at the sandbox; "
               f"{paced.packets} packets of {FILE_PACKET_MS:.0f} ms)", flush=True)  # fmt: skip
-        print(f"live_pacer_interval_p99: {probes.percentile(intervals, 0.99):.1f} ms (goal: all in [120, 160]; "
+        print(f"live_pacer_interval_p99: {percentile(intervals, 0.99):.1f} ms (goal: all in [120, 160]; "
               f"{band})", flush=True)  # fmt: skip
         print(f"live_pacer_interval_max: {max(intervals):.1f} ms (goal <= 160)", flush=True)
         print(f"live_pacer_realtime_rate: {paced.realtime_rate:.3f} (goal within [0.75, 1]; first to last packet at "
               f"the sandbox over the sound due by then)", flush=True)  # fmt: skip
-        sender = probes.percentile(report.jitters_ms, 0.99)
-        print(f"live_pacer_jitter_p99: {probes.percentile(paced.jitters_ms, 0.99):.1f} ms (goal < 5; at the sandbox, "
+        sender = percentile(report.jitters_ms, 0.99)
+        print(f"live_pacer_jitter_p99: {percentile(paced.jitters_ms, 0.99):.1f} ms (goal < 5; at the sandbox, "
               f"from the planned {FAST_MS:.0f}/{FILE_PACKET_MS:.0f} ms; worst {max(paced.jitters_ms):.1f} ms; the "
               f"pacer's own lateness p99 {sender:.1f} ms)", flush=True)  # fmt: skip
         print(f"live_gui_stall_p99: {playback.percentile(0.99):.1f} ms (goal < 16; 5 ms timer during the 60 s "

@@ -1,4 +1,4 @@
-"""What bench/live.py measures with, kept out of the app's process: the display and the sandbox it starts, two probe
+"""What bench/live.py measures with, kept out of the app's process: the sandbox it starts, two probe
 processes (the mouth in the X window libvlc draws into, and the sound of the RTMP stream), sound files, and the pure
 arithmetic over what they recorded.
 
@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from common import stop
 
 ROOT = Path(__file__).resolve().parents[1]
-SCREEN = "1600x1000x24"
 GRAB_FPS = 100  # the video is 25 fps: a changed picture is seen within 10 ms of being drawn
 SOUND_RATE = 16000
 SOUND_CHUNK = 640  # 20 ms of 16 kHz s16le
@@ -40,50 +40,7 @@ LOUD_RMS = 0.02  # speech and the test tone are far above it; AAC's silence is f
 PDEATHSIG = ["setpriv", "--pdeathsig", "KILL"] if shutil.which("setpriv") else []
 
 
-# --- the display and the sandbox (the parent) ---
-
-
-@contextlib.contextmanager
-def display() -> Iterator[tuple[dict[str, str], str]]:
-    """The environment for the app process, and in words what it draws on. libvlc needs a real X window to draw into
-    (Qt's offscreen platform gives it none): with no DISPLAY this starts Xvfb; without Xvfb the picture is not
-    measured (the app then plays the stream without video)."""
-    env = dict(os.environ)
-    if env.get("QT_QPA_PLATFORM"):
-        yield env, f"{env['QT_QPA_PLATFORM']} (QT_QPA_PLATFORM)"
-        return
-    if env.get("DISPLAY"):
-        env["QT_QPA_PLATFORM"] = "xcb"
-        yield env, f"xcb on display {env['DISPLAY']} (keep the window unobscured: the picture is grabbed from it)"
-        return
-    read, write = os.pipe()
-    try:
-        xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write), "-screen", "0", SCREEN, "-nolisten", "tcp"],
-            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-    except OSError:
-        os.close(read)
-        os.close(write)
-        env["QT_QPA_PLATFORM"] = "offscreen"
-        yield env, "offscreen (no DISPLAY and no Xvfb: the stream plays without a picture, the mouth is not measured)"
-        return
-    os.close(write)
-    try:
-        with os.fdopen(read) as announced:
-            number = announced.readline().strip()  # written once Xvfb accepts clients
-        if not number:
-            raise SystemExit("live: Xvfb did not start")
-        env["DISPLAY"] = f":{number}"
-        env["QT_QPA_PLATFORM"] = "xcb"
-        yield env, f"xcb on Xvfb :{number} (started by the bench, {SCREEN})"
-    finally:
-        xvfb.terminate()
-        try:
-            xvfb.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            xvfb.kill()
-            xvfb.wait()
+# --- the sandbox (the parent) ---
 
 
 @contextlib.contextmanager
@@ -106,13 +63,7 @@ def sandbox(data_dir: Path, time_scale: float, nice: int) -> Iterator[tuple[dict
             raise SystemExit(f"live: the sandbox did not start (exit code {process.returncode}); see {log_path}")
         yield json.loads(line), time.perf_counter() - started, log_path
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process, 20)
         if process.stdout is not None:
             process.stdout.close()
 
@@ -291,11 +242,6 @@ def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float:
     """The share of CPU time stolen between two cpu_ticks(), in percent."""
     total = after[1] - before[1]
     return 100 * (after[0] - before[0]) / total if total > 0 else float("nan")
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else float("nan")
 
 
 class Lateness:
