@@ -1,6 +1,11 @@
-"""The platform client. No Qt: `from desktop.api import Client, Credentials, INTERNATIONAL` works in any script."""
+"""The platform client. No Qt: `from desktop.api import Client, Credentials, INTERNATIONAL` works in any script.
 
-from desktop.api.client import Client
+`Client` is imported on first use (PEP 562): it brings httpx, websockets and asyncio (~0.2 s), and the app's window
+needs only the records of `desktop.api.assets` to draw its first page.
+"""
+
+from typing import TYPE_CHECKING, Any
+
 from desktop.api.environments import INTERNATIONAL, MAINLAND, Credentials, Environment, custom
 from desktop.api.errors import (
     ApiError,
@@ -54,6 +59,18 @@ __all__ = [
     "ValidationError",
     "custom",
 ]
+
+if TYPE_CHECKING:
+    from desktop.api.client import Client
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Client":
+        from desktop.api.client import Client
+
+        return Client
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # httpx logs every request's URL at INFO, signature included; websockets logs the signed handshake at DEBUG.
 install_log_redaction()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.api.paging import Page, check_page
 from desktop.api.reading import Reader
-from desktop.api.transport import Transport
 from desktop.spec import assets as spec
+
+if TYPE_CHECKING:
+    from desktop.api.transport import Transport  # the records below are read without it (at the app's start)
 
 
 @dataclass(frozen=True)

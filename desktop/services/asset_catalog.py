@@ -7,7 +7,6 @@ keeps the last good snapshot on screen and says why; nothing is lost.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,6 +90,8 @@ class AssetCatalog(QObject):
             self._show(snapshot)
             path = catalog_cache.cache_file(self.data_dir, profile)
             if self.bridge.engine.running:  # not while the app is shutting down
+                import asyncio  # loaded by the engine already; not at import, as the first page is built
+
                 save = asyncio.to_thread(catalog_cache.save, snapshot, path)
                 self.bridge.call(save, self, None, self._failed_quietly)
 

@@ -20,14 +20,16 @@ import time
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from desktop.api import Client
 from desktop.api.assets import Anchor, Avatar, ExtraParam, ServiceAsset, Timbre
 from desktop.api.errors import PlatformError
 from desktop.api.paging import Page, collect
 from desktop.services import heap
 from desktop.spec.enums import VIRTUALMAN_TYPES
+
+if TYPE_CHECKING:
+    from desktop.api import Client  # httpx and websockets: not while the first page is built
 
 FORMAT = 3  # 3: records as tables (2, one object per record, is read as no cache)
 MAX_ITEMS = 50_000  # per kind: a safety net against a server whose Total never ends

@@ -19,6 +19,7 @@ from desktop.app import App
 from desktop.services import settings as opt
 from desktop.services.secrets import SERVICE
 from desktop.services.settings import Settings
+from desktop.ui.assets.page import AssetsPage
 from desktop.ui.pages import AREA_KEYS, PlannedPage
 from desktop.ui.settings.dialog import SettingsDialog
 from tests.fixtures.app import AppFactory, started
@@ -103,6 +104,24 @@ def test_geometry_and_last_page_are_remembered(qtbot: QtBot, make_app: AppFactor
     second = make_app()
     assert second.window.current_area() == "live"
     assert (second.window.width(), second.window.height()) == (900, 640)
+
+
+def test_the_first_page_is_built_once_the_window_is_on_screen(qtbot: QtBot, make_app: AppFactory) -> None:
+    """The window shows first (bench/startup.py), the remembered area's page right after, in place; a page asked
+    for before that takes its slot on screen too."""
+    app = make_app()
+    window = app.window
+    assert window.current_area() == "assets" and not isinstance(window.pages.currentWidget(), AssetsPage)
+    app.start()
+    qtbot.waitUntil(lambda: isinstance(window.pages.currentWidget(), AssetsPage), timeout=5000)
+    assert window.current_area() == "assets" and window.navigation.currentRow() == 0
+
+    early = make_app()
+    page = early.window.page("assets")  # asked for before the first show (as bench/assets.py does)
+    assert early.window.pages.currentWidget() is page
+    early.start()
+    qtbot.waitExposed(early.window)
+    assert early.window.pages.currentWidget() is page and early.window.page("assets") is page
 
 
 def test_settings_keep_the_token_in_the_keyring_only(
