@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -102,6 +102,17 @@ class AccountSessions(QObject):
         self.bridge.call(ask(), self, done, failed)
         return True
 
+    def forget(self, session_ids: Collection[str]) -> None:
+        """Sessions known to be closed (closed from this app) leave the listings kept: until the next listing, a new
+        session with the same UserId would otherwise be taken for a clash with one that no longer streams."""
+        if not session_ids:
+            return
+        for name in ("account", "latest"):
+            listed: SessionList | None = getattr(self, name)
+            if listed is not None:
+                kept = tuple(s for s in listed.sessions if s.session_id not in session_ids)
+                setattr(self, name, replace(listed, sessions=kept))
+
     def open_with_user(self, user_id: str) -> SessionSummary | None:
         """An open session of the account with this UserId, as last listed: a new one would close it."""
         listed = self.account
@@ -130,6 +141,7 @@ class AccountSessions(QObject):
             return closed
 
         def done(closed: list[str]) -> None:
+            self.forget(closed)
             self.closed.emit(closed)
             if on_done is not None:
                 on_done(len(closed))

@@ -117,6 +117,29 @@ def test_a_project_session_and_a_userid_already_streaming(qtbot: QtBot, make_app
     close(qtbot, page)
 
 
+def test_a_session_closed_here_is_no_clash_for_the_next_with_its_userid(
+    qtbot: QtBot, make_app: AppFactory, data_dir: Path
+) -> None:
+    """The account's listing (the Sessions tab) still shows the session open until it is asked again; closing it
+    here is enough to know it no longer streams, so the same UserId goes live again without a warning."""
+    _app, page = live_page(qtbot, make_app, data_dir)
+    account = page.account
+    assert account is not None
+    first = go_live(qtbot, page)
+    user_id, closed_id = page.form.user_id.text(), first.status.session_id
+    with qtbot.waitSignal(account.listed, timeout=10000):
+        account.refresh()
+    assert account.open_with_user(user_id) is not None  # listed while it streamed
+    close(qtbot, page)
+    assert account.open_with_user(user_id) is None
+    assert page.form.user_id.text() == user_id
+    page.create_button.click()
+    assert page.clash_question is None
+    qtbot.waitUntil(lambda: page.session is not None and page.session.status.phase == "live", timeout=30000)
+    assert page.session is not None and page.session.status.session_id != closed_id
+    close(qtbot, page)
+
+
 def test_streaming_text_is_sent_as_it_is_typed(qtbot: QtBot, make_app: AppFactory, data_dir: Path) -> None:
     _app, page = live_page(qtbot, make_app, data_dir)
     session = go_live(qtbot, page)

@@ -453,6 +453,8 @@ class LivePage(QWidget):
         if status.phase in ("closed", "failed", "closing"):
             self.stream.stop()
             self.idle_banner.hide()
+        if status.phase == "closed" and status.session_id and self.account is not None:
+            self.account.forget({status.session_id})  # no longer a clash for the next session's UserId
         if status.phase in ("preparing", "live"):
             self._meter.start()
         else:
