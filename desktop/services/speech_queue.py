@@ -94,7 +94,7 @@ class SpeechQueue:
         self.current: Line | None = None
         self.waiting: deque[Line] = deque()  # urgent and reply lines, and cues queued by hand
         self._next_filler = 0
-        self._quiet_since = 0.0
+        self._quiet_since: float | None = None  # None: the quiet starts at the next tick (a sheet loaded, a cut)
 
     # --- the sheet ---
 
@@ -103,6 +103,7 @@ class SpeechQueue:
         self.fillers = list(sheet.fillers)
         self.position, self.playing, self._next_filler = 0, False, 0
         self.waiting.clear()
+        self._quiet_since = None  # a filler only after a whole quiet while from now, not at once
         self._changed()
 
     @property
@@ -170,6 +171,7 @@ class SpeechQueue:
         self._cut_current()
         self.current = None
         self.playing = False
+        self._quiet_since = None
         self._changed()
 
     # --- what the channel says ---
@@ -187,8 +189,14 @@ class SpeechQueue:
         self._advance()
         self._changed()
 
+    def restart_quiet(self) -> None:
+        """The quiet counts from the next tick (a session went live: the last one's silence is not this one's)."""
+        self._quiet_since = None
+
     def tick(self, now: float) -> None:
         """Idle filler when nothing has been said for a while and the script is not running."""
+        if self._quiet_since is None:
+            self._quiet_since = now
         if self.current is not None or self.waiting or not self.fillers:
             return
         if self.playing and self._next_script() is not None:

@@ -211,3 +211,21 @@ def test_a_script_interrupted_mid_cue_resumes_at_that_cue(qtbot: QtBot, make_app
     assert "~ Filler." in kept.read_text() and app.window is not None
     page.close_button.click()
     qtbot.waitUntil(lambda: session.status.phase == "closed", timeout=15000)
+
+
+def test_text_sent_before_the_session_is_live_stays_in_the_box(
+    qtbot: QtBot, make_app: AppFactory, data_dir: Path
+) -> None:
+    """Ctrl+Enter reaches the box with Send disabled: the line typed ahead (while preparing, say) must not vanish."""
+    _app, page = live_page(qtbot, make_app, data_dir)
+    said: list[str] = []
+    page.status_message.connect(said.append)
+    page.text.setFocus()
+    qtbot.keyClicks(page.text, "Welcome, everyone.")
+    qtbot.keyClick(page.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        page.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert page.text.toPlainText() == "Welcome, everyone."
+    assert said and said[-1].startswith("Not live yet")
+    assert not page.drives and page.queue.current is None

@@ -111,6 +111,26 @@ def test_idle_filler_only_when_quiet_and_in_turn() -> None:
     assert stage.said == ["one", "filler a", "filler b"]
 
 
+def test_a_filler_waits_a_whole_quiet_while_after_the_sheet_is_loaded_or_a_cut() -> None:
+    stage = Stage()
+    stage.queue.tick(500)  # the panel's clock has run for a while before any sheet
+    stage.queue.load(Sheet(["one"], ["filler"]))
+    stage.queue.tick(501)
+    assert stage.said == []  # not at once: nothing was said, but the quiet starts now
+    stage.queue.tick(511)
+    assert stage.said == ["filler"]
+    stage.over()
+    stage.queue.interrupted()
+    stage.queue.tick(600)
+    stage.queue.tick(605)
+    assert stage.said == ["filler"]  # the quiet after the cut counts from it
+    stage.queue.restart_quiet()
+    stage.queue.tick(700)
+    assert stage.said == ["filler"]
+    stage.queue.tick(710)
+    assert stage.said == ["filler", "filler"]
+
+
 def test_nothing_is_queued_as_said_when_not_live() -> None:
     queue = SpeechQueue(lambda _text: "", lambda: None)
     queue.load(Sheet(["one"]))

@@ -21,9 +21,11 @@ class DriveBox(QWidget):
     say_next = Signal(str)  # the whole text, after the current line
     interrupt = Signal()
     stream_fragment = Signal(str, bool)  # a fragment of streaming text, and whether it is the last
+    refused = Signal(str)  # why the text was not sent (it stays in the box), in words
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.live = False
         self.composer = StreamComposer()
         self.text = QPlainTextEdit(self)
         self.text.setPlaceholderText(self.tr("What the avatar says (Ctrl+Enter sends, Esc interrupts)"))
@@ -70,8 +72,17 @@ class DriveBox(QWidget):
         self._streaming_toggled(False)
 
     def set_live(self, live: bool) -> None:
+        self.live = live
         for widget in (self.send_button, self.reply_button, self.interrupt_button):
             widget.setEnabled(live)
+
+    def _kept(self) -> bool:
+        """Not live: the text stays in the box (Ctrl+Enter reaches here with the buttons disabled), and says so."""
+        if self.live:
+            return False
+        if self.text.toPlainText().strip():
+            self.refused.emit(self.tr("Not live yet: the text stays in the box until the session is live."))
+        return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.text and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -88,6 +99,8 @@ class DriveBox(QWidget):
         return super().eventFilter(watched, event)
 
     def send(self) -> None:
+        if self._kept():
+            return
         text = self.text.toPlainText()
         if self.streaming.isChecked():
             started = self.composer.started
@@ -101,6 +114,8 @@ class DriveBox(QWidget):
             self._clear()
 
     def reply(self) -> None:
+        if self._kept():
+            return
         text = self.text.toPlainText().strip()
         if text and not self.streaming.isChecked():
             self.say_next.emit(text)

@@ -78,6 +78,7 @@ class LivePage(QWidget):
         super().__init__(parent)
         self.session: LiveSession | None = None
         self.account: AccountSessions | None = None
+        self._was_live = False
         self.settings: Settings | None = None
         self.pictures: PictureUpdates | None = None
         self.clash_question: QMessageBox | None = None
@@ -158,6 +159,7 @@ class LivePage(QWidget):
         self.drive = DriveBox(self)
         self.drive.say_now.connect(self.say_now)
         self.drive.say_next.connect(self.say_next)
+        self.drive.refused.connect(self.status_message)
         self.drive.interrupt.connect(self.interrupt)
         self.drive.stream_fragment.connect(self._stream_fragment)
         self.form = SessionForm(self)
@@ -368,7 +370,11 @@ class LivePage(QWidget):
             self.session.interrupt()
             self.queue.interrupted()
             self._stream_req, self._stream_seq = "", 0
-            self.status_message.emit(self.tr("Interrupted: the script is paused at the cut cue"))
+            self.status_message.emit(
+                self.tr("Interrupted: the script is paused at the cut cue")
+                if self.queue.cues
+                else self.tr("Interrupted")
+            )
 
     def _live(self) -> bool:
         return self.session is not None and self.session.status.phase == "live"
@@ -453,6 +459,11 @@ class LivePage(QWidget):
         if status.phase in ("closed", "failed", "closing"):
             self.stream.stop()
             self.idle_banner.hide()
+        if status.phase in ("closed", "failed"):
+            self.channel_label.setText("")  # the channel went with the session
+        if status.phase == "live" and not self._was_live:
+            self.queue.restart_quiet()  # idle filler after a quiet while of this session, not the last one's
+        self._was_live = status.phase == "live"
         if status.phase == "closed" and status.session_id and self.account is not None:
             self.account.forget({status.session_id})  # no longer a clash for the next session's UserId
         if status.phase in ("preparing", "live"):
